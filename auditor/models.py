@@ -1,0 +1,480 @@
+"""The shared vocabulary: every layer speaks in these types.
+
+Times are device-clock milliseconds since the Unix epoch (float). A run has one clock: the device's.
+Markers carry, per instrumented process, the agent's event cursor at the moment they were taken, so
+an event's place before or after a user decision is exact, not a guess from timestamps.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    """Base for every record: unknown fields are errors, so a typo in data never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+
+class Text(Model):
+    """A human-readable string in English and Chinese."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class PIType(str, Enum):
+    """Personal-information types, the unit regulators and app-category rules speak in."""
+
+    DEVICE_ID = "device-id"
+    LOCATION = "location"
+    INSTALLED_APPS = "installed-apps"
+    RUNNING_APPS = "running-apps"
+    CLIPBOARD = "clipboard"
+    CONTACTS = "contacts"
+    SMS = "sms"
+    CALL_LOG = "call-log"
+    CALENDAR = "calendar"
+    MEDIA = "media"
+    CAMERA = "camera"
+    MICROPHONE = "microphone"
+    SENSORS = "sensors"
+    ACCOUNTS = "accounts"
+    PHONE_NUMBER = "phone-number"
+    NETWORK_INFO = "network-info"
+    BLUETOOTH = "bluetooth"
+
+
+class HookKind(str, Enum):
+    """What a hooked call means for the rules."""
+
+    COLLECT = "collect"
+    """Reads personal information."""
+    PERMISSION_REQUEST = "permission-request"
+    """Asks the user for a runtime permission."""
+
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITY_ORDER: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+
+# --------------------------------------------------------------------------------------------
+# Hook catalog
+
+
+class ArgMatch(Model):
+    """Record a call only when argument `arg` (0-based) equals one of `equals` (e.g. Settings key android_id)."""
+
+    arg: int = Field(ge=0)
+    equals: list[str] = Field(min_length=1)
+
+
+class CatalogEntry(Model):
+    """One sensitive Java method to watch. The catalog is data; this is its schema."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$")
+    """Stable id, e.g. `telephony.imei`; findings and reports refer to it."""
+    class_name: str = Field(alias="class")
+    """Java class, binary name (`android.provider.Settings$Secure`)."""
+    method: str
+    overloads: Literal["all"] | list[list[str]] = "all"
+    """`all`, or the parameter-type lists of the overloads to hook."""
+    kind: HookKind = HookKind.COLLECT
+    pi_type: PIType | None = None
+    data: str
+    """What is read, for people: `IMEI`, `last known location`."""
+    permissions: list[str] = Field(default_factory=list)
+    """Runtime permissions guarding this data (any one suffices), full names."""
+    sensitive: list[str] = Field(default_factory=lambda: ["return"])
+    """Where the personal information travels: `return`, `arg0`, `arg1`... Those values are masked on disk."""
+    match: ArgMatch | None = None
+    since: int | None = None
+    until: int | None = None
+    description: Text
+
+    @property
+    def api(self) -> str:
+        return f"{self.class_name}.{self.method}"
+
+
+# --------------------------------------------------------------------------------------------
+# Agent messages (agent -> host, via send()). The agent's TypeScript mirrors these shapes.
+
+
+class AgentValue(Model):
+    """A Java value as the agent describes it: type name, a JSON value or a string rendering, size if a collection."""
+
+    t: str
+    v: Any = None
+    n: int | None = None
+
+
+class AgentThrown(Model):
+    cls: str
+    message: str = ""
+
+
+class AgentEvent(Model):
+    seq: int
+    """Per-process event sequence, from 0, without gaps."""
+    ts: float
+    """Device clock, ms since epoch."""
+    entry: str
+    cls: str
+    method: str
+    sig: str
+    """Parameter types of the overload that fired: `(java.lang.String,long,float,android.location.LocationListener)`."""
+    args: list[AgentValue] = Field(default_factory=list)
+    ret: AgentValue | None = None
+    threw: AgentThrown | None = None
+    tid: int
+    tname: str
+    stack: str | None = None
+    """Id of a stack in this batch's or an earlier batch's `stacks` map."""
+
+
+class AgentEventsBatch(Model):
+    type: Literal["events:batch"]
+    events: list[AgentEvent]
+    stacks: dict[str, list[str]] = Field(default_factory=dict)
+    """Stacks first seen in this batch: id -> frames, innermost first, hook frames removed."""
+
+
+class InstalledHook(Model):
+    entry: str
+    cls: str
+    method: str
+    sigs: list[str]
+
+
+class FailedHook(Model):
+    entry: str
+    cls: str
+    method: str
+    sig: str | None = None
+    error: str
+
+
+class AgentCoverage(Model):
+    type: Literal["hooks:coverage"]
+    installed: list[InstalledHook] = Field(default_factory=list)
+    failed: list[FailedHook] = Field(default_factory=list)
+
+
+class AgentLog(Model):
+    type: Literal["agent:log"]
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    message: str
+
+
+AgentMessage = Annotated[
+    Union[AgentEventsBatch, AgentCoverage, AgentLog], Field(discriminator="type")
+]
+
+
+# --------------------------------------------------------------------------------------------
+# What the run directory holds
+
+
+class RecordedValue(Model):
+    """A value as stored on disk: masked where it is personal information."""
+
+    type: str
+    text: str
+    masked: bool = False
+    size: int | None = None
+
+
+class HookEvent(Model):
+    """One sensitive API call, as recorded in events.jsonl."""
+
+    id: str
+    """`<pid>-<seq>`: unique in a run."""
+    pid: int
+    process: str
+    seq: int
+    ts: float
+    entry: str
+    api: str
+    sig: str
+    args: list[RecordedValue] = Field(default_factory=list)
+    ret: RecordedValue | None = None
+    threw: AgentThrown | None = None
+    thread: str
+    tid: int
+    stack: str | None = None
+    """Content digest of the stack in stacks.jsonl."""
+
+
+class StackRecord(Model):
+    id: str
+    frames: list[str]
+
+
+class CoverageRecord(Model):
+    """Per process: which catalog hooks went in and which failed (and why)."""
+
+    pid: int
+    process: str
+    ts: float
+    installed: list[InstalledHook]
+    failed: list[FailedHook]
+
+
+class DialogControl(Model):
+    text: str
+    resource_id: str = ""
+    cls: str = ""
+    bounds: tuple[int, int, int, int]
+    clickable: bool = True
+    checked: bool | None = None
+
+
+class ConsentDialogInfo(Model):
+    """What the runner found on screen when it looked for the app's privacy dialog."""
+
+    texts: list[str]
+    accept: DialogControl | None = None
+    reject: DialogControl | None = None
+    checkboxes: list[DialogControl] = Field(default_factory=list)
+    prechecked: bool = False
+    hierarchy: str | None = None
+    """Run-dir-relative path of the saved hierarchy dump."""
+
+
+class StepRef(Model):
+    index: int
+    """0-based position in the flattened step list."""
+    name: str
+    file: str
+    line: int
+
+
+class MarkerBase(Model):
+    seq: int
+    """Order of markers in the run, from 0."""
+    ts: float
+    """Device clock, ms."""
+    host_ts: float
+    """Host clock, ms, when the marker was taken."""
+    cursors: dict[str, int] = Field(default_factory=dict)
+    """pid (as string) -> the agent's next event seq at this moment: events with a lower seq happened before."""
+    step: StepRef | None = None
+
+
+class RunStarted(MarkerBase):
+    kind: Literal["run-start"] = "run-start"
+
+
+class RunEnded(MarkerBase):
+    kind: Literal["run-end"] = "run-end"
+    status: Literal["completed", "step-failed", "aborted", "error"]
+    message: str = ""
+
+
+class StepStarted(MarkerBase):
+    kind: Literal["step-start"] = "step-start"
+
+
+class StepEnded(MarkerBase):
+    kind: Literal["step-end"] = "step-end"
+    ok: bool = True
+    message: str = ""
+
+
+class AppLaunched(MarkerBase):
+    kind: Literal["app-launch"] = "app-launch"
+    clear_state: bool
+
+
+class AppStopped(MarkerBase):
+    kind: Literal["app-stop"] = "app-stop"
+
+
+class ProcessStarted(MarkerBase):
+    kind: Literal["process-start"] = "process-start"
+    pid: int
+    process: str
+
+
+class ProcessEnded(MarkerBase):
+    kind: Literal["process-end"] = "process-end"
+    pid: int
+    process: str
+    reason: str
+    """Frida's detach reason or the backend's: process-terminated, crashed, device-lost..."""
+    exit_code: int | None = None
+    crash: str | None = None
+
+
+class ConsentDecision(MarkerBase):
+    kind: Literal["consent"] = "consent"
+    decision: Literal["accepted", "refused"]
+    dialog: ConsentDialogInfo
+    control: DialogControl
+
+
+class ConsentDialogMissing(MarkerBase):
+    kind: Literal["consent-dialog-missing"] = "consent-dialog-missing"
+    wanted: Literal["accept", "refuse"]
+    texts: list[str] = Field(default_factory=list)
+
+
+PermissionChoice = Literal["granted", "granted-once", "denied", "denied-forever"]
+
+
+class PermissionDecision(MarkerBase):
+    kind: Literal["permission"] = "permission"
+    decision: PermissionChoice
+    group: str
+    """Android permission group, e.g. LOCATION."""
+    permissions: list[str]
+    """Full permission names the decision applies to."""
+    message: str
+    """The dialog's question, as shown."""
+    control: DialogControl
+    by_policy: bool = False
+    """True when no step asked for it: the runner's unexpected-dialog policy answered."""
+
+
+class AppBackgrounded(MarkerBase):
+    kind: Literal["app-background"] = "app-background"
+
+
+class AppForegrounded(MarkerBase):
+    kind: Literal["app-foreground"] = "app-foreground"
+
+
+class ScreenshotTaken(MarkerBase):
+    kind: Literal["screenshot"] = "screenshot"
+    path: str
+    """Run-dir-relative."""
+    hierarchy: str | None = None
+
+
+Marker = Annotated[
+    Union[
+        RunStarted, RunEnded, StepStarted, StepEnded, AppLaunched, AppStopped, ProcessStarted,
+        ProcessEnded, ConsentDecision, ConsentDialogMissing, PermissionDecision, AppBackgrounded,
+        AppForegrounded, ScreenshotTaken,
+    ],
+    Field(discriminator="kind"),
+]
+
+
+class AppInfo(Model):
+    package: str
+    label: str = ""
+    version_name: str = ""
+    version_code: int | None = None
+    target_sdk: int | None = None
+    permissions: list[str] = Field(default_factory=list)
+    """Permissions the manifest requests."""
+    components: list[str] = Field(default_factory=list)
+
+
+class DeviceInfo(Model):
+    backend: Literal["sandbox", "android"]
+    serial: str = ""
+    model: str = ""
+    android_version: str = ""
+    api_level: int | None = None
+    abi: str = ""
+    runtime: str = ""
+    """For the sandbox: the JVM that plays Android."""
+
+
+class ScenarioInfo(Model):
+    name: str
+    path: str
+    sha256: str
+    copy_path: str
+    """Run-dir-relative copy of the scenario as run."""
+
+
+class RunMeta(Model):
+    """meta.json: written once, when the run starts."""
+
+    schema_version: Literal[1] = 1
+    run_id: str
+    tool_version: str
+    frida_version: str
+    started_at: str
+    """ISO 8601, host clock."""
+    target: str
+    app: AppInfo
+    device: DeviceInfo
+    scenario: ScenarioInfo
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Analysis
+
+
+Origin = Literal["app", "sdk", "system", "unknown"]
+
+
+class Caller(Model):
+    """Who made a call, from its stack: the first frame outside the platform and runtime."""
+
+    origin: Origin
+    frame: str | None = None
+    package: str | None = None
+    """Java package prefix that identifies the caller (the SDK's, or the app's)."""
+    sdk: str | None = None
+    """SDK name when known, else the package prefix of a third-party caller."""
+    vendor: str | None = None
+
+
+class DecisionRef(Model):
+    """The user decision a finding is judged against."""
+
+    marker_seq: int
+    kind: str
+    ts: float
+    summary: Text
+
+
+class Finding(Model):
+    """One violation: a rule, an API, a caller and a phase, with every piece of evidence that shows it."""
+
+    id: str
+    rule: str
+    pack: str
+    severity: Severity
+    title: Text
+    explanation: Text
+    entry: str | None = None
+    api: str | None = None
+    data: str | None = None
+    pi_type: PIType | None = None
+    caller: Caller | None = None
+    phase: str
+    count: int
+    first_ts: float
+    last_ts: float
+    decision: DecisionRef | None = None
+    event_ids: list[str] = Field(default_factory=list)
+    marker_seqs: list[int] = Field(default_factory=list)
+    screenshot: str | None = None
+    """Run-dir-relative screenshot of what the user saw nearest the first occurrence."""
+    outcomes: dict[str, int] = Field(default_factory=dict)
+    """How the calls ended: `returned` or the exception class, with counts."""
+
+
+class FindingsDocument(Model):
+    """findings.json."""
+
+    schema_version: Literal[1] = 1
+    tool_version: str
+    run_id: str
+    app: AppInfo
+    rules_run: list[str]
+    findings: list[Finding]

@@ -1,0 +1,135 @@
+import pytest
+
+from auditor.catalog import Catalog
+from auditor.models import (
+    AppBackgrounded, AppForegrounded, AppLaunched, AppStopped, CatalogEntry, ScreenshotTaken, Text,
+)
+from auditor.testing.factories import APP_FRAME, PLATFORM_FRAME, SDK_FRAME, RunBuilder
+
+FINE, COARSE = "android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"
+
+
+@pytest.fixture
+def catalog():
+    def entry(id, cls, method, pi, permissions=()):
+        return CatalogEntry.model_validate({
+            "id": id, "class": cls, "method": method, "pi_type": pi, "data": id,
+            "permissions": list(permissions), "description": Text(en=id, zh=id),
+        })
+
+    return Catalog([
+        entry("ids.android-id", "android.provider.Settings$Secure", "getString", "device-id"),
+        entry("loc.last", "android.location.LocationManager", "getLastKnownLocation", "location", [FINE, COARSE]),
+    ])
+
+
+def phases(timeline):
+    return [(call.event.entry, call.phase) for call in timeline.calls]
+
+
+def test_phases_follow_the_users_decisions(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    run.call("ids.android-id")
+    run.consent("refused")
+    run.call("ids.android-id")
+    run.consent("accepted")
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    run.call("loc.last", frames=[APP_FRAME], threw="java.lang.SecurityException")
+    run.permission("granted", "LOCATION", [FINE, COARSE])
+    run.call("loc.last", frames=[APP_FRAME])
+    run.mark(AppBackgrounded)
+    run.call("ids.android-id")
+    run.mark(AppForegrounded)
+    run.call("ids.android-id")
+
+    assert phases(run.timeline(catalog)) == [
+        ("ids.android-id", "pre-consent"),
+        ("ids.android-id", "refused"),
+        ("loc.last", "permission-denied(LOCATION)"),
+        ("loc.last", "consented"),
+        ("ids.android-id", "background"),
+        ("ids.android-id", "consented"),
+    ]
+
+
+def test_cursor_decides_order_even_when_clocks_say_otherwise(catalog):
+    """An event stamped after the marker by the device clock, but counted before it by the agent's cursor,
+    happened before the marker: the cursor is exact, the clocks are not."""
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    early = run.call("ids.android-id")
+    refusal = run.consent("refused")
+    early.ts = refusal.ts + 5  # a late clock
+    timeline = run.timeline(catalog)
+    assert timeline.calls[0].state.consent == "none"
+
+
+def test_processes_without_a_cursor_are_ordered_by_time(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    run.consent("refused")
+    run.call("ids.android-id", pid=2000)  # a process that started after the marker: no cursor for it
+    assert run.timeline(catalog).calls[0].state.consent == "refused"
+
+
+def test_decisions_survive_a_relaunch_but_not_a_clear_state(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    run.consent("refused")
+    run.mark(AppStopped)
+    run.mark(AppLaunched, clear_state=False)
+    run.call("ids.android-id")
+    run.mark(AppLaunched, clear_state=True)
+    run.call("ids.android-id")
+    assert [call.phase for call in run.timeline(catalog).calls] == ["refused", "pre-consent"]
+
+
+def test_one_time_grant_ends_with_the_app(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    run.consent("accepted")
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    run.permission("granted-once", "LOCATION", [FINE, COARSE])
+    run.call("loc.last", frames=[APP_FRAME])
+    run.mark(AppStopped)
+    run.mark(AppLaunched, clear_state=False)
+    run.call("loc.last", frames=[APP_FRAME])
+    # After the one-time grant lapsed, the earlier denial no longer stands either: the permission is back to "ask".
+    assert [call.phase for call in run.timeline(catalog).calls] == ["consented", "consented"]
+
+
+def test_coarse_grant_is_enough_for_location(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    run.consent("accepted")
+    run.permission("denied", "LOCATION", [FINE])
+    run.permission("granted", "LOCATION", [COARSE])
+    run.call("loc.last", frames=[APP_FRAME])
+    assert run.timeline(catalog).calls[0].denial is None
+
+
+def test_collections_leave_out_platform_calls(catalog):
+    run = RunBuilder()
+    run.call("ids.android-id", frames=[PLATFORM_FRAME])
+    run.call("ids.android-id", frames=[SDK_FRAME])
+    timeline = run.timeline(catalog)
+    assert [call.caller.origin for call in timeline.collections()] == ["sdk"]
+
+
+def test_screenshot_for_a_call_is_the_last_one_before_it(catalog):
+    run = RunBuilder()
+    run.mark(ScreenshotTaken, path="screenshots/1.svg")
+    run.mark(ScreenshotTaken, path="screenshots/2.svg")
+    run.call("ids.android-id")
+    run.mark(ScreenshotTaken, path="screenshots/3.svg")
+    timeline = run.timeline(catalog)
+    assert timeline.screenshot_for(timeline.calls[0]).path == "screenshots/2.svg"
+
+
+def test_screenshot_falls_back_to_the_first_after(catalog):
+    run = RunBuilder()
+    run.call("ids.android-id")
+    run.mark(ScreenshotTaken, path="screenshots/1.svg")
+    timeline = run.timeline(catalog)
+    assert timeline.screenshot_for(timeline.calls[0]).path == "screenshots/1.svg"
