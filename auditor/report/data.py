@@ -1,0 +1,707 @@
+"""Everything the report shows, computed from a `RunAnalysis` into plain dataclasses before any markup exists.
+
+The template only lays these out. Every string in them is already in the report's language, and every string
+that came from the run (texts the app put on screen, stack frames, process names...) is plain text: the template
+escapes it, nothing here produces markup.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from auditor import __version__
+from auditor.analysis import RunAnalysis
+from auditor.describe import describe_caller, describe_marker
+from auditor.models import (
+    SEVERITY_ORDER,
+    Caller,
+    ConsentDecision,
+    CoverageRecord,
+    Finding,
+    HookEvent,
+    Marker,
+    PermissionDecision,
+    ProcessEnded,
+    ProcessStarted,
+    RunEnded,
+    RunStarted,
+    StepEnded,
+    Text,
+)
+from auditor.report import wording
+from auditor.report.wording import Lang
+from auditor.rules import Rule, all_rules
+from auditor.timeline import Call
+
+# Markers that say the scenario could not find or use the privacy dialog: the reader must see them.
+_DIALOG_TROUBLE = frozenset({"consent-dialog-missing", "consent-refusal-unavailable"})
+
+# What a run may hold as a screenshot, by file suffix: the sandbox writes SVG, a device PNG.
+IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    status: str
+    """The RunEnded marker's status, or `missing` when the run has none (it was cut off)."""
+    text: str
+    message: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Header:
+    app_label: str
+    package: str
+    version: str
+    target: str
+    backend: str
+    device: str
+    tool_version: str
+    frida_version: str
+    scenario_name: str
+    scenario_path: str
+    scenario_sha256: str
+    run_id: str
+    started_at: str
+    run_end: RunEnd
+
+
+@dataclass(frozen=True)
+class SeverityCount:
+    severity: str
+    label: str
+    findings: int
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule: str
+    title: str
+    severity: str
+    severity_label: str
+    findings: int
+    calls: int
+
+
+@dataclass(frozen=True)
+class CallerCount:
+    name: str
+    detail: str
+    """Vendor and package prefix, when known."""
+    origin: str
+    findings: int
+    calls: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    findings: int
+    calls: int
+    """Calls counted by all findings together."""
+    by_severity: list[SeverityCount]
+    by_rule: list[RuleCount]
+    by_caller: list[CallerCount]
+    rules_run: list[str]
+    evidence_complete: bool
+    """False when the run was cut off, failed, or left records unread: absent findings then prove nothing."""
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text in the report's language, with the other language alongside for the reader who needs it."""
+
+    text: str
+    other: str
+    other_lang: str
+    """The other text's `lang` attribute value."""
+
+
+@dataclass(frozen=True)
+class CallerView:
+    origin: str
+    origin_text: str
+    name: str
+    sdk: str
+    vendor: str
+    package: str
+    frame: str
+
+
+@dataclass(frozen=True)
+class Screenshot:
+    path: str
+    """Run-dir-relative path of the file, as recorded."""
+    data_uri: str
+    """The file itself, base64: the report is one file that still shows it when mailed."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    text: str
+    attributing: bool
+    """The frame the caller was attributed from."""
+
+
+@dataclass(frozen=True)
+class Stack:
+    event_id: str
+    thread: str
+    frames: list[Frame]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    text: str
+    count: int
+    blocked: bool
+    """The call ended in an exception (the platform refused it, or it failed)."""
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: str
+    anchor: str
+    rule: str
+    title: Bilingual
+    severity: str
+    severity_label: str
+    explanation: str
+    api: str
+    entry: str
+    data: str
+    data_description: str
+    pi_type: str
+    permissions: list[str]
+    caller: CallerView | None
+    phase: str
+    phase_text: str
+    timing: str
+    """The first call against the user decision: `+3.2 s after the user denied ...`, or why there is none."""
+    count: int
+    first: str
+    last: str
+    outcomes: list[Outcome]
+    screenshot: Screenshot | None
+    screenshot_problem: str
+    stack: Stack | None
+    event_ids: list[str]
+    clauses: list[str]
+    remediation: str
+
+
+@dataclass(frozen=True)
+class MarkerRow:
+    """A record of the run on the timeline: a user decision, a step, a launch, a process start or end..."""
+
+    row: ClassVar[str] = "marker"
+    at: str
+    kind: str
+    text: str
+    step: str
+    decision: bool
+    problem: bool
+
+
+@dataclass(frozen=True)
+class CallsRow:
+    """Calls of one API by one caller in one phase, between two records of the run."""
+
+    row: ClassVar[str] = "calls"
+    at: str
+    until: str
+    data: str
+    api: str
+    caller: str
+    phase: str
+    phase_text: str
+    count: int
+    outcomes: list[Outcome]
+    finding: str
+    """Anchor of the finding these calls are evidence of, or empty."""
+
+
+TimelineRow = MarkerRow | CallsRow
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    phase: str
+    phase_text: str
+    calls: int
+    data: list[str]
+    """`Android ID ×3`, most frequent first."""
+    callers: list[str]
+    first: str
+    last: str
+
+
+@dataclass(frozen=True)
+class InstalledHookRow:
+    entry: str
+    api: str
+    signatures: list[str]
+
+
+@dataclass(frozen=True)
+class FailedHookRow:
+    entry: str
+    api: str
+    signature: str
+    error: str
+
+
+@dataclass(frozen=True)
+class ProcessCoverage:
+    pid: int
+    process: str
+    at: str
+    installed: list[InstalledHookRow]
+    failed: list[FailedHookRow]
+    unreported: list[str]
+    """Catalog entries the agent reported neither installed nor failed in this process."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    source_text: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    lang: Lang
+    html_lang: str
+    generator_version: str
+    header: Header
+    verdict: Verdict
+    findings: list[FindingView]
+    timeline: list[TimelineRow]
+    phases: list[PhaseRow]
+    coverage: list[ProcessCoverage]
+    problems: list[Problem]
+
+
+def build_report(result: RunAnalysis, lang: Lang = "en") -> ReportData:
+    """The report's content for `result`, in `lang`. Reads the screenshots it embeds; writes nothing."""
+    return _ReportBuilder(result, lang).build()
+
+
+class _ReportBuilder:
+    def __init__(self, result: RunAnalysis, lang: Lang) -> None:
+        self.result = result
+        self.run = result.run
+        self.lang: Lang = lang
+        self.rules: dict[str, Rule] = {r.id: r for r in all_rules()}
+        self.events: dict[str, HookEvent] = {event.id: event for event in self.run.events}
+        self.calls: dict[str, Call] = {call.event.id: call for call in result.timeline.calls}
+        self.marker_index: dict[int, int] = {m.seq: i for i, m in enumerate(result.timeline.markers)}
+        self.start = _run_start(self.run.markers, self.run.events)
+        self.problems: list[Problem] = []
+        self.screenshots: dict[str, Screenshot | str] = {}
+        # Which finding each event is evidence of, so the timeline can point at it.
+        self.finding_of_event: dict[str, str] = {}
+        for finding in result.analysis.findings:
+            for event_id in finding.event_ids:
+                self.finding_of_event.setdefault(event_id, _anchor(finding))
+
+    def text(self, text: Text) -> str:
+        return text.get(self.lang)
+
+    def at(self, ts: float) -> str:
+        return wording.offset(ts - self.start, self.lang)
+
+    def problem(self, source: str, message: Text | str) -> None:
+        text = message if isinstance(message, str) else self.text(message)
+        self.problems.append(Problem(source, wording.problem_source_text(source, self.lang), text))
+
+    def build(self) -> ReportData:
+        # Problems are gathered while the sections are built: the run end first, then what each section finds.
+        run_end = self.run_end()
+        if not run_end.ok:
+            colon = wording.LABELS["colon"].get(self.lang)
+            message = f"{run_end.text}{colon}{run_end.message}" if run_end.message else run_end.text
+            self.problem("run-end", message)
+        for line in self.run.problems:
+            self.problem("run-data", line)
+        for failure in self.result.analysis.failures:
+            self.problem("rule", f"{failure.rule}: {failure.error}")
+        findings = [self.finding(f) for f in self.result.analysis.findings]
+        timeline = self.timeline()
+        phases = self.phases()
+        coverage = self.coverage()
+        self.missing_stacks()
+        self.unknown_entries()
+        verdict = self.verdict()  # last: it says whether any problem makes the evidence incomplete
+        return ReportData(
+            lang=self.lang,
+            html_lang=wording.html_lang(self.lang),
+            generator_version=__version__,
+            header=self.header(run_end),
+            verdict=verdict,
+            findings=findings,
+            timeline=timeline,
+            phases=phases,
+            coverage=coverage,
+            problems=self.problems,
+        )
+
+    # ---------------------------------------------------------------------------------------------- header
+
+    def run_end(self) -> RunEnd:
+        ended = next((m for m in reversed(self.run.markers) if isinstance(m, RunEnded)), None)
+        status = ended.status if ended else "missing"
+        return RunEnd(status, wording.run_end_text(status, self.lang), ended.message if ended else "",
+                      ok=status == "completed")
+
+    def header(self, run_end: RunEnd) -> Header:
+        meta = self.run.meta
+        app = meta.app
+        version = app.version_name
+        if app.version_code is not None:
+            version = f"{version} ({app.version_code})" if version else str(app.version_code)
+        device = meta.device
+        api_level = f"API {device.api_level}" if device.api_level is not None else ""
+        android = f"Android {device.android_version}" if device.android_version else ""
+        device_text = ", ".join(p for p in (device.model, android, api_level, device.abi, device.runtime,
+                                            device.serial) if p)
+        return Header(
+            app_label=app.label,
+            package=app.package,
+            version=version,
+            target=meta.target,
+            backend=device.backend,
+            device=device_text,
+            tool_version=meta.tool_version,
+            frida_version=meta.frida_version,
+            scenario_name=meta.scenario.name,
+            scenario_path=meta.scenario.path,
+            scenario_sha256=meta.scenario.sha256,
+            run_id=meta.run_id,
+            started_at=meta.started_at,
+            run_end=run_end,
+        )
+
+    def verdict(self) -> Verdict:
+        findings = self.result.analysis.findings
+        severities = Counter(f.severity for f in findings)
+        by_severity = [
+            SeverityCount(s, wording.severity_text(s, self.lang), severities[s])
+            for s in sorted(severities, key=SEVERITY_ORDER.__getitem__)
+        ]
+        rule_groups: dict[str, list[Finding]] = {}
+        caller_groups: dict[str, list[Finding]] = {}
+        for finding in findings:
+            rule_groups.setdefault(finding.rule, []).append(finding)
+            caller = finding.caller or Caller(origin="unknown")
+            caller_groups.setdefault(caller.sdk or caller.origin, []).append(finding)
+        by_rule = [
+            RuleCount(rule, self.text(group[0].title), group[0].severity,
+                      wording.severity_text(group[0].severity, self.lang), len(group), sum(f.count for f in group))
+            for rule, group in rule_groups.items()
+        ]
+        by_caller = []
+        for group in caller_groups.values():
+            caller = group[0].caller or Caller(origin="unknown")
+            detail = " · ".join(p for p in (caller.vendor, caller.package) if p)
+            name = _sentence(self.text(describe_caller(caller)))
+            by_caller.append(CallerCount(name, detail, caller.origin, len(group), sum(f.count for f in group)))
+        by_caller.sort(key=lambda c: (-c.findings, -c.calls, c.name))
+        return Verdict(
+            findings=len(findings),
+            calls=sum(f.count for f in findings),
+            by_severity=by_severity,
+            by_rule=by_rule,
+            by_caller=by_caller,
+            rules_run=list(self.result.analysis.rules_run),
+            evidence_complete=not self.problems,
+        )
+
+    # ---------------------------------------------------------------------------------------------- findings
+
+    def finding(self, finding: Finding) -> FindingView:
+        rule = self.rules.get(finding.rule)
+        other = wording.other_lang(self.lang)
+        entry = self.result.catalog.get(finding.entry) if finding.entry else None
+        first_event = self.events.get(finding.event_ids[0]) if finding.event_ids else None
+        if finding.event_ids and first_event is None:
+            self.problem("evidence", Text(
+                en=f"finding {finding.id}: event {finding.event_ids[0]} is not in the run's events",
+                zh=f"问题 {finding.id}：运行记录中没有事件 {finding.event_ids[0]}",
+            ))
+        screenshot, screenshot_problem = self.screenshot(finding.screenshot)
+        return FindingView(
+            id=finding.id,
+            anchor=_anchor(finding),
+            rule=finding.rule,
+            title=Bilingual(finding.title.get(self.lang), finding.title.get(other), wording.html_lang(other)),
+            severity=finding.severity,
+            severity_label=wording.severity_text(finding.severity, self.lang),
+            explanation=_sentence(self.text(finding.explanation)),
+            api=finding.api or "",
+            entry=finding.entry or "",
+            data=finding.data or "",
+            data_description=self.text(entry.description) if entry else "",
+            pi_type=finding.pi_type.value if finding.pi_type else "",
+            permissions=list(entry.permissions) if entry else [],
+            caller=self.caller(finding.caller) if finding.caller else None,
+            phase=finding.phase,
+            phase_text=wording.phase_text(finding.phase, self.lang),
+            timing=self.timing(finding),
+            count=finding.count,
+            first=self.at(finding.first_ts),
+            last=self.at(finding.last_ts),
+            outcomes=self.outcomes(Counter(finding.outcomes)),
+            screenshot=screenshot,
+            screenshot_problem=screenshot_problem,
+            stack=self.stack(first_event, finding.caller) if first_event else None,
+            event_ids=list(finding.event_ids),
+            clauses=list(rule.clauses) if rule else [],
+            remediation=_capitalised(rule.section("Remediation")) if rule else "",
+        )
+
+    def caller(self, caller: Caller) -> CallerView:
+        return CallerView(
+            origin=caller.origin,
+            origin_text=wording.origin_text(caller.origin, self.lang),
+            name=_sentence(self.text(describe_caller(caller))),
+            sdk=caller.sdk or "",
+            vendor=caller.vendor or "",
+            package=caller.package or "",
+            frame=caller.frame or "",
+        )
+
+    def timing(self, finding: Finding) -> str:
+        decision = finding.decision
+        if decision is None:
+            return wording.without_decision(finding.phase, self.lang)
+        call = self.calls.get(finding.event_ids[0]) if finding.event_ids else None
+        index = self.marker_index.get(decision.marker_seq)
+        if call is not None and index is not None:
+            after = index < call.markers_before
+        else:  # the call or the marker is not on the timeline: device time is the best evidence left
+            after = finding.first_ts >= decision.ts
+        return wording.relative_to_decision(finding.first_ts, decision, after, self.lang)
+
+    def outcomes(self, counts: Counter[str]) -> list[Outcome]:
+        ordered = sorted(counts.items(), key=lambda item: (item[0] != wording.RETURNED, -item[1], item[0]))
+        return [Outcome(wording.outcome_text(outcome, self.lang), count, outcome != wording.RETURNED)
+                for outcome, count in ordered]
+
+    def screenshot(self, relative: str | None) -> tuple[Screenshot | None, str]:
+        """The screenshot embedded, or why it cannot be (also listed under Problems, once per file)."""
+        if relative is None:
+            return None, ""
+        if relative not in self.screenshots:
+            loaded = _load_image(self.run.directory, relative)
+            if isinstance(loaded, Text):
+                self.problem("evidence", loaded)
+                self.screenshots[relative] = self.text(loaded)
+            else:
+                self.screenshots[relative] = loaded
+        cached = self.screenshots[relative]
+        return (None, cached) if isinstance(cached, str) else (cached, "")
+
+    def stack(self, event: HookEvent, caller: Caller | None) -> Stack | None:
+        if event.stack is None:
+            return None
+        frames = self.run.stacks.get(event.stack)
+        if frames is None:  # listed under Problems by missing_stacks()
+            return None
+        attributing = caller.frame if caller else None
+        return Stack(event.id, event.thread, [Frame(f, f == attributing) for f in frames])
+
+    # ---------------------------------------------------------------------------------------------- timeline
+
+    def timeline(self) -> list[TimelineRow]:
+        markers = self.result.timeline.markers
+        segments: dict[int, list[Call]] = {}
+        for call in self.result.timeline.calls:
+            segments.setdefault(call.markers_before, []).append(call)
+        rows: list[TimelineRow] = []
+        for index in range(len(markers) + 1):
+            rows.extend(self.call_rows(segments.get(index, [])))
+            if index < len(markers):
+                rows.append(self.marker_row(markers[index]))
+        return rows
+
+    def marker_row(self, marker: Marker) -> MarkerRow:
+        text = self.text(describe_marker(marker))
+        if isinstance(marker, ProcessEnded) and marker.crash and marker.crash.strip():
+            text = f"{text}: {marker.crash.strip().splitlines()[0]}"
+        if isinstance(marker, RunEnded) and marker.message:
+            text = f"{text}: {marker.message}"
+        problem = (
+            (isinstance(marker, StepEnded) and not marker.ok)
+            or (isinstance(marker, ProcessEnded) and (marker.crash is not None or marker.reason == "crashed"))
+            or (isinstance(marker, RunEnded) and marker.status != "completed")
+            or marker.kind in _DIALOG_TROUBLE
+        )
+        return MarkerRow(
+            at=self.at(marker.ts),
+            kind=marker.kind,
+            text=text,
+            step=marker.step.name if marker.step else "",
+            decision=isinstance(marker, (ConsentDecision, PermissionDecision)),
+            problem=problem,
+        )
+
+    def call_rows(self, calls: Sequence[Call]) -> list[CallsRow]:
+        groups: dict[tuple[str, str, str], list[Call]] = {}
+        for call in calls:
+            groups.setdefault((call.event.entry, call.caller.sdk or call.caller.origin, call.phase), []).append(call)
+        rows = []
+        for members in groups.values():
+            first = members[0]
+            finding = next((self.finding_of_event[c.event.id] for c in members
+                            if c.event.id in self.finding_of_event), "")
+            rows.append(CallsRow(
+                at=self.at(first.event.ts),
+                until=self.at(members[-1].event.ts),
+                data=_data_name(first),
+                api=first.event.api,
+                caller=self.text(describe_caller(first.caller)),
+                phase=first.phase,
+                phase_text=wording.phase_text(first.phase, self.lang),
+                count=len(members),
+                outcomes=self.outcomes(Counter(c.outcome for c in members)),
+                finding=finding,
+            ))
+        return rows
+
+    def phases(self) -> list[PhaseRow]:
+        groups: dict[str, list[Call]] = {}
+        for call in self.result.timeline.calls:
+            groups.setdefault(call.phase, []).append(call)
+        rows = []
+        for phase, members in groups.items():
+            data = Counter(_data_name(c) for c in members)
+            callers = Counter(_sentence(self.text(describe_caller(c.caller))) for c in members)
+            rows.append(PhaseRow(
+                phase=phase,
+                phase_text=wording.phase_text(phase, self.lang),
+                calls=len(members),
+                data=[f"{name} ×{count}" for name, count in _most_common(data)],
+                callers=[f"{name} ×{count}" for name, count in _most_common(callers)],
+                first=self.at(min(c.event.ts for c in members)),
+                last=self.at(max(c.event.ts for c in members)),
+            ))
+        return rows
+
+    # ---------------------------------------------------------------------------------------------- coverage
+
+    def coverage(self) -> list[ProcessCoverage]:
+        catalog_ids = [entry.id for entry in self.result.catalog.entries]
+        processes = [self.process_coverage(record, catalog_ids) for record in self.run.coverage]
+        for record in self.run.coverage:
+            if record.failed:
+                entries = ", ".join(sorted({hook.entry for hook in record.failed}))
+                self.problem("coverage", Text(
+                    en=f"process {record.process} (pid {record.pid}): {len(record.failed)} hook(s) failed to install "
+                       f"({entries}): calls to those APIs went unseen",
+                    zh=f"进程 {record.process}（pid {record.pid}）：{len(record.failed)} 个 Hook 安装失败（{entries}）："
+                       "对这些接口的调用未被记录",
+                ))
+        covered = {record.pid for record in self.run.coverage}
+        seen: dict[int, str] = {}
+        for marker in self.run.markers:
+            if isinstance(marker, ProcessStarted):
+                seen.setdefault(marker.pid, marker.process)
+        for event in self.run.events:
+            seen.setdefault(event.pid, event.process)
+        for pid, process in seen.items():
+            if pid not in covered:
+                self.problem("coverage", Text(
+                    en=f"process {process} (pid {pid}) never reported its hook coverage: "
+                       "which hooks were in place there is unknown",
+                    zh=f"进程 {process}（pid {pid}）未报告 Hook 覆盖情况：无法确认其中安装了哪些 Hook",
+                ))
+        return processes
+
+    def process_coverage(self, record: CoverageRecord, catalog_ids: Iterable[str]) -> ProcessCoverage:
+        reported = {hook.entry for hook in record.installed} | {hook.entry for hook in record.failed}
+        return ProcessCoverage(
+            pid=record.pid,
+            process=record.process,
+            at=self.at(record.ts),
+            installed=[InstalledHookRow(h.entry, f"{h.cls}.{h.method}", list(h.sigs)) for h in record.installed],
+            failed=[FailedHookRow(h.entry, f"{h.cls}.{h.method}", h.sig or "", h.error) for h in record.failed],
+            unreported=[entry for entry in catalog_ids if entry not in reported],
+        )
+
+    def missing_stacks(self) -> None:
+        """Events whose stack never reached stacks.jsonl: their caller is unknown, so no rule could blame anyone."""
+        missing = [e for e in self.run.events if e.stack is not None and e.stack not in self.run.stacks]
+        if missing:
+            ids = ", ".join(e.id for e in missing[:10]) + (", ..." if len(missing) > 10 else "")
+            self.problem("evidence", Text(
+                en=f"{len(missing)} event(s) refer to a stack that is not in stacks.jsonl ({ids}): "
+                   "their callers are unknown",
+                zh=f"{len(missing)} 个事件的调用栈不在 stacks.jsonl 中（{ids}）：无法确定其调用方",
+            ))
+
+    def unknown_entries(self) -> None:
+        unknown = Counter(c.event.entry for c in self.result.timeline.calls if c.entry is None)
+        for entry, count in sorted(unknown.items()):
+            self.problem("catalog", Text(
+                en=f"{count} call(s) of hook entry {entry!r}, which the catalog does not know: rules did not judge them",
+                zh=f"接口目录中没有条目 {entry!r}，其 {count} 次调用未经规则判定",
+            ))
+
+
+def _run_start(markers: Sequence[Marker], events: Sequence[HookEvent]) -> float:
+    """The device time all report times are relative to: the run-start marker, else the earliest record."""
+    started = next((m for m in markers if isinstance(m, RunStarted)), None)
+    if started is not None:
+        return started.ts
+    times = [m.ts for m in markers] + [e.ts for e in events]
+    return min(times) if times else 0.0
+
+
+def _sentence(text: str) -> str:
+    """Shared descriptions are written to sit inside a sentence ("the SDK Umeng"); alone they start one.
+
+    Only our own leading "the" is capitalised: text that starts with what the app wrote is shown as written."""
+    return "The " + text[4:] if text.startswith("the ") else text
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _anchor(finding: Finding) -> str:
+    return f"finding-{finding.id}"
+
+
+def _data_name(call: Call) -> str:
+    return call.entry.data if call.entry else call.event.api
+
+
+def _most_common(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _load_image(directory: Path, relative: str) -> Screenshot | Text:
+    """A run's screenshot as a data: URI. Only files inside the run directory, of a known image type."""
+    mime = IMAGE_TYPES.get(Path(relative).suffix.lower())
+    if mime is None:
+        return Text(en=f"screenshot {relative!r} is not a known image type ({', '.join(IMAGE_TYPES)})",
+                    zh=f"截图 {relative!r} 不是支持的图片类型（{', '.join(IMAGE_TYPES)}）")
+    root = directory.resolve()
+    path = (root / relative).resolve()
+    # A path in a marker is data from the run: never let it point outside the run directory.
+    if not path.is_relative_to(root):
+        return Text(en=f"screenshot path {relative!r} points outside the run directory",
+                    zh=f"截图路径 {relative!r} 指向运行目录之外")
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return Text(en=f"screenshot {relative!r} cannot be read ({exc.strerror or exc})",
+                    zh=f"无法读取截图 {relative!r}（{exc.strerror or exc}）")
+    return Screenshot(relative, f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}")
