@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from auditor.models import (
-    AppBackgrounded, AppForegrounded, AppLaunched, AppStopped, Caller, ConsentDecision, ConsentDialogMissing, Marker,
+    AppBackgrounded, AppForegrounded, AppLaunched, AppStopped, Caller, ConsentDecision, ConsentDialogMissing,
+    ConsentRefusalUnavailable, Marker,
     PermissionDecision, ProcessEnded, ProcessStarted, RunEnded, RunStarted, ScreenshotTaken, StepEnded,
     StepStarted, Text,
 )
@@ -34,6 +35,8 @@ def describe_marker(marker: Marker) -> Text:
         )
     if isinstance(marker, ConsentDialogMissing):
         return Text(en="No privacy-policy dialog was found", zh="未发现隐私政策弹窗")
+    if isinstance(marker, ConsentRefusalUnavailable):
+        return Text(en="The privacy dialog offers no way to refuse", zh="隐私政策弹窗没有拒绝选项")
     if isinstance(marker, AppLaunched):
         if marker.clear_state:
             return Text(en="App launched from a clean state", zh="清除数据后启动应用")

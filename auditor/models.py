@@ -358,11 +358,18 @@ class ScreenshotTaken(MarkerBase):
     hierarchy: str | None = None
 
 
+class ConsentRefusalUnavailable(MarkerBase):
+    """The user was to refuse, but the app's privacy dialog offers no control to refuse with."""
+
+    kind: Literal["consent-refusal-unavailable"] = "consent-refusal-unavailable"
+    dialog: ConsentDialogInfo
+
+
 Marker = Annotated[
     Union[
         RunStarted, RunEnded, StepStarted, StepEnded, AppLaunched, AppStopped, ProcessStarted,
         ProcessEnded, ConsentDecision, ConsentDialogMissing, PermissionDecision, AppBackgrounded,
-        AppForegrounded, ScreenshotTaken,
+        AppForegrounded, ScreenshotTaken, ConsentRefusalUnavailable,
     ],
     Field(discriminator="kind"),
 ]

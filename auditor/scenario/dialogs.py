@@ -1,0 +1,324 @@
+"""Recognising the two dialogs an audit answers: the app's own privacy dialog, and Android's permission dialog.
+
+Permission dialog
+    A window holding a control whose resource id, after `:id/`, is one of the grant dialog's button ids
+    (`permission_allow_button`, `permission_deny_button`, ...). The package is not looked at: it differs across
+    Android versions and vendors (`com.android.packageinstaller`, `com.android.permissioncontroller`,
+    `com.google.android.permissioncontroller`, vendor ROMs), while the ids stay. Neither is the widget class
+    (newer layouts use their own button class). The question is read from `permission_message` and mapped to a
+    permission group by its wording (`auditor.permissions`).
+
+Consent dialog
+    Looked for window by window, topmost first, skipping permission dialogs. A window is the app's consent
+    dialog when both hold:
+      1. it speaks of a policy: a visible text names a privacy policy, terms, user agreement, personal
+         information protection, consent (English or Chinese), or a view's resource id contains privacy,
+         consent, gdpr, policy, agreement, eula or terms;
+      2. it offers an accept control: a tappable view (the view itself, or a small clickable ancestor) whose
+         short label is an agreement word (agree, I agree, accept, accept all, 同意, 同意并继续, ...) or whose
+         resource id says agree/accept/consent.
+    A control is classified as *reject* before *accept*, because refusals contain the accept words:
+    不同意 and 暂不同意 contain 同意, "disagree" contains "agree", and an id like `do_not_accept_btn` contains
+    "accept". Only short labels count as controls, so a sentence such as "By clicking Agree, you agree to ..."
+    is read as text, not as a button. Checkbox labels ("I have read and agree", 我已阅读并同意) are never
+    controls: they are recorded as checkboxes, with whether they were ticked before the user touched them.
+    A window with policy words but no accept control (a banner announcing updated terms) is not a consent
+    dialog, and neither is a dialog with accept/reject buttons that never mentions a policy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from auditor.models import ConsentDialogInfo, DialogControl
+from auditor.permissions import UNKNOWN_GROUP, classify_permission_message, fold_text
+from auditor.scenario.hierarchy import Hierarchy, UiNode
+
+# --------------------------------------------------------------------------------------------
+# Permission dialogs
+
+PermissionControlKind = Literal[
+    "allow",
+    "allow-foreground-only",
+    "allow-one-time",
+    "allow-always",
+    "allow-all",
+    "allow-selected",
+    "deny",
+    "deny-and-dont-ask-again",
+    "no-upgrade",
+    "no-upgrade-and-dont-ask-again",
+]
+
+PERMISSION_BUTTON_IDS: dict[str, PermissionControlKind] = {
+    "permission_allow_button": "allow",
+    "permission_allow_foreground_only_button": "allow-foreground-only",
+    "permission_allow_one_time_button": "allow-one-time",
+    "permission_allow_always_button": "allow-always",
+    "permission_allow_all_button": "allow-all",
+    "permission_allow_selected_button": "allow-selected",
+    "permission_deny_button": "deny",
+    "permission_deny_and_dont_ask_again_button": "deny-and-dont-ask-again",
+    "permission_no_upgrade_button": "no-upgrade",
+    "permission_no_upgrade_and_dont_ask_again_button": "no-upgrade-and-dont-ask-again",
+}
+"""Grant-dialog button ids (the part after `:id/`) and what each does."""
+
+DONT_ASK_AGAIN_CHECKBOX_ID = "do_not_ask_checkbox"
+"""Android 6-9: a "Don't ask again" box shown from the second request on; ticked, the deny button denies forever."""
+
+PERMISSION_MESSAGE_ID = "permission_message"
+
+
+@dataclass
+class PermissionDialog:
+    """A runtime-permission dialog on screen."""
+
+    window: int
+    package: str
+    message: str
+    """The question as shown; empty when the dialog has no `permission_message`."""
+    group: str
+    """Permission group asked for, from the wording; `UNKNOWN` when not recognised."""
+    permissions: list[str]
+    """Full names of the group's runtime permissions (empty for UNKNOWN)."""
+    controls: dict[PermissionControlKind, DialogControl]
+    dont_ask_checkbox: DialogControl | None = None
+    texts: list[str] = field(default_factory=list)
+    """Every text of the dialog's window, to tell one dialog from the next (`1 of 3`, `2 of 3`)."""
+
+    def control(self, kind: PermissionControlKind) -> DialogControl | None:
+        return self.controls.get(kind)
+
+    @property
+    def recognised(self) -> bool:
+        return self.group != UNKNOWN_GROUP
+
+
+def detect_permission_dialog(hierarchy: Hierarchy) -> PermissionDialog | None:
+    """The topmost runtime-permission dialog on screen, or None."""
+    for window in hierarchy.windows_top_down():
+        nodes = hierarchy.window_nodes(window)
+        controls: dict[PermissionControlKind, DialogControl] = {}
+        for node in nodes:
+            kind = PERMISSION_BUTTON_IDS.get(node.id_name)
+            if kind is not None and node.visible and kind not in controls:
+                controls[kind] = control_of(node, hierarchy)
+        if not controls:
+            continue
+        message_node = next((n for n in nodes if n.id_name == PERMISSION_MESSAGE_ID), None)
+        message = message_node.text.strip() if message_node is not None else ""
+        checkbox_node = next((n for n in nodes if n.id_name == DONT_ASK_AGAIN_CHECKBOX_ID and n.visible), None)
+        group = classify_permission_message(message)
+        package = next((n.package for n in nodes if n.package), "")
+        return PermissionDialog(
+            window=window,
+            package=package,
+            message=message,
+            group=group.group,
+            permissions=group.permissions,
+            controls=controls,
+            dont_ask_checkbox=control_of(checkbox_node, hierarchy) if checkbox_node is not None else None,
+            texts=hierarchy.texts(window),
+        )
+    return None
+
+
+def permission_dialog_windows(hierarchy: Hierarchy) -> set[int]:
+    return {
+        node.window for node in hierarchy.nodes if node.id_name in PERMISSION_BUTTON_IDS
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Consent dialogs
+
+# Labels longer than this are sentences, not buttons ("By clicking Agree, you agree to be bound by ...").
+MAX_CONTROL_LABEL = 32
+MAX_CJK_CONTROL_LABEL = 10
+# A clickable ancestor bigger than this share of its window is a container, not the control under the label.
+MAX_CONTROL_AREA_SHARE = 0.4
+
+_REJECT_EN = re.compile(
+    r"\b(?:disagree|decline|declined|reject|reject all|refuse|deny|not now|no,? thanks|no thank you|"
+    r"(?:i )?do not (?:agree|accept|consent)|(?:i )?don't (?:agree|accept|consent)|"
+    r"cancel|exit|quit|close app|browse only|skip)\b"
+)
+_REJECT_ZH = re.compile(r"不同意|暂不同意|拒绝|仅浏览|仅使用基本功能|退出|不接受|暂不使用|不使用|取消|再想想")
+# Accept labels must be an agreement phrase as a whole ("Manage consent" is not one), refusals only contain one.
+_ACCEPT_EN = re.compile(
+    r"^(?:yes,? )?(?:i )?(?:agree|accept|consent|allow)(?: all| to all)?(?: cookies)?"
+    r"(?:,? (?:and|&) (?:continue|proceed|start|sign up|close|get started))?[.!]?$"
+)
+_ACCEPT_ZH = re.compile(r"同意|接受|我已知晓并同意")
+# Words of a checkbox's statement, never of a button.
+_STATEMENT = re.compile(r"i have read|i've read|i have reviewed|已阅读|已仔细阅读|已阅读并同意|已读")
+
+_POLICY_TEXT_EN = re.compile(
+    r"privacy|terms of (?:use|service)|terms and conditions|terms & conditions|\bterms\b|user agreement|"
+    r"\bconsent\b|personal (?:data|information)|\bgdpr\b|\beula\b|cookie"
+)
+_POLICY_TEXT_ZH = re.compile(r"隐私|用户协议|服务协议|个人信息|协议")
+_POLICY_ID = re.compile(r"privacy|consent|gdpr|policy|agreement|eula|terms|protocol|licen[cs]e", re.IGNORECASE)
+
+_REJECT_ID = re.compile(
+    r"disagree|not_?agree|no_?agree|do_?not_?accept|not_?accept|reject|decline|refuse|deny|cancel|exit|quit",
+    re.IGNORECASE,
+)
+_ACCEPT_ID = re.compile(r"agree|accept|consent|confirm", re.IGNORECASE)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+ControlRole = Literal["accept", "reject"]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    role: ControlRole
+    label: str
+    target: UiNode
+    strength: int
+    """Higher is more certain: 2 label and id agree, 1 label only, 0 id only."""
+
+
+def detect_consent_dialog(hierarchy: Hierarchy) -> ConsentDialogInfo | None:
+    """The app's privacy/terms consent dialog on screen (topmost window first), or None. See the module doc."""
+    skip = permission_dialog_windows(hierarchy)
+    for window in hierarchy.windows_top_down():
+        if window in skip:
+            continue
+        info = _consent_dialog_in(hierarchy, window)
+        if info is not None:
+            return info
+    return None
+
+
+def _consent_dialog_in(hierarchy: Hierarchy, window: int) -> ConsentDialogInfo | None:
+    nodes = [node for node in hierarchy.window_nodes(window) if node.visible]
+    if not _speaks_of_policy(nodes):
+        return None
+    candidates = _control_candidates(hierarchy, nodes)
+    accept = _best(candidates, "accept")
+    if accept is None:
+        return None
+    reject = _best(candidates, "reject")
+    checkboxes = [
+        control_of(node, hierarchy)
+        for node in nodes
+        if node.checkable and "radiobutton" not in node.class_name.lower()
+    ]
+    return ConsentDialogInfo(
+        texts=hierarchy.texts(window),
+        accept=_as_control(accept, hierarchy),
+        reject=_as_control(reject, hierarchy) if reject is not None else None,
+        checkboxes=checkboxes,
+        prechecked=any(box.checked for box in checkboxes),
+    )
+
+
+def _speaks_of_policy(nodes: list[UiNode]) -> bool:
+    for node in nodes:
+        for value in (node.text, node.content_desc):
+            folded = fold_text(value)
+            if folded and (_POLICY_TEXT_EN.search(folded.lower()) or _POLICY_TEXT_ZH.search(folded)):
+                return True
+        if node.resource_id and _POLICY_ID.search(node.id_name):
+            return True
+    return False
+
+
+def _control_candidates(hierarchy: Hierarchy, nodes: list[UiNode]) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    seen_targets: set[int] = set()
+    for node in nodes:
+        if node.checkable:
+            continue
+        label = _label_for(node, hierarchy)
+        role_by_label = classify_control_label(label) if label else None
+        role_by_id = _role_by_id(node.id_name) if node.resource_id else None
+        if role_by_label is None and role_by_id is None:
+            continue
+        if role_by_label is not None and role_by_id is not None and role_by_label != role_by_id:
+            # The id names the action; the label can be a neutral "Cancel" or "OK" read differently.
+            role: ControlRole = role_by_id
+            strength = 1
+        else:
+            role = role_by_label or role_by_id  # type: ignore[assignment]
+            strength = 2 if role_by_label and role_by_id else (1 if role_by_label else 0)
+        target = hierarchy.clickable_target(node, MAX_CONTROL_AREA_SHARE)
+        if target is None or target.checkable or target.position in seen_targets:
+            continue
+        seen_targets.add(target.position)
+        candidates.append(_Candidate(role, label or node.id_name, target, strength))
+    return candidates
+
+
+def _label_for(node: UiNode, hierarchy: Hierarchy) -> str:
+    """A control's own words; a clickable view without text takes the text of its descendants (a button
+    drawn as a container around a label)."""
+    if node.label:
+        return fold_text(node.label)
+    if node.clickable:
+        parts = [fold_text(child.label) for child in hierarchy.descendants(node) if child.label]
+        return " ".join(parts)
+    return ""
+
+
+def classify_control_label(label: str) -> ControlRole | None:
+    """`reject`, `accept` or None for a control's label; refusals are recognised first (不同意 contains 同意)."""
+    folded = fold_text(label)
+    if not folded:
+        return None
+    limit = MAX_CJK_CONTROL_LABEL if _CJK.search(folded) else MAX_CONTROL_LABEL
+    if len(folded) > limit:
+        return None
+    lowered = folded.lower()
+    if _STATEMENT.search(lowered):
+        return None
+    if _REJECT_ZH.search(folded) or _REJECT_EN.search(lowered):
+        return "reject"
+    if _ACCEPT_ZH.search(folded) or _ACCEPT_EN.match(lowered):
+        return "accept"
+    return None
+
+
+def _role_by_id(id_name: str) -> ControlRole | None:
+    if _REJECT_ID.search(id_name):
+        return "reject"
+    if _ACCEPT_ID.search(id_name):
+        return "accept"
+    return None
+
+
+def _best(candidates: list[_Candidate], role: ControlRole) -> _Candidate | None:
+    matching = [c for c in candidates if c.role == role]
+    if not matching:
+        return None
+    # The strongest evidence wins; between equals, a shorter label is more button-like.
+    return max(matching, key=lambda c: (c.strength, -len(c.label)))
+
+
+def _as_control(candidate: _Candidate, hierarchy: Hierarchy) -> DialogControl:
+    target = candidate.target
+    return DialogControl(
+        text=candidate.label,
+        resource_id=target.resource_id,
+        cls=target.class_name,
+        bounds=target.bounds.as_tuple(),
+        clickable=target.clickable,
+        checked=target.checked if target.checkable else None,
+    )
+
+
+def control_of(node: UiNode, hierarchy: Hierarchy) -> DialogControl:
+    """A node as a dialog control: its label (or its descendants' text when it has none) and where to tap."""
+    label = node.label or " ".join(child.label for child in hierarchy.descendants(node) if child.label)
+    return DialogControl(
+        text=label,
+        resource_id=node.resource_id,
+        cls=node.class_name,
+        bounds=node.bounds.as_tuple(),
+        clickable=node.clickable,
+        checked=node.checked if node.checkable else None,
+    )

@@ -1,0 +1,285 @@
+import pytest
+
+from auditor.scenario.dialogs import (
+    classify_control_label,
+    detect_consent_dialog,
+    detect_permission_dialog,
+)
+from auditor.scenario.hierarchy import parse_hierarchy
+from auditor.testing import android_fixture, hierarchy_fixtures
+from auditor.testing.screens import (
+    app_window,
+    button,
+    consent_dialog,
+    layout,
+    permission_dialog,
+    screen,
+    text,
+    window,
+)
+
+PKG = "com.example.shop"
+LOCATION = [
+    "android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION",
+    "android.permission.ACCESS_BACKGROUND_LOCATION",
+]
+
+# fixture -> (package, group, controls, message, Don't-ask-again box: None when absent, else ticked or not)
+PERMISSION_FIXTURES = {
+    "buccancs-camera.xml": (
+        "com.google.android.permissioncontroller", "CAMERA",
+        {"allow-foreground-only": "While using the app", "allow-one-time": "Only this time",
+         "deny": "Don't allow"},
+        "Allow buccancs to take pictures and record video?", None,
+    ),
+    "buccancs-location-precise-approx.xml": (
+        "com.google.android.permissioncontroller", "LOCATION",
+        {"allow-foreground-only": "While using the app", "allow-one-time": "Only this time",
+         "deny": "Don't allow"},
+        "Allow buccancs to access this device\u2019s location?", None,
+    ),
+    "buccancs-nearby-devices.xml": (
+        "com.google.android.permissioncontroller", "NEARBY_DEVICES",
+        {"allow": "Allow", "deny": "Don't allow"},
+        "Allow buccancs to find, connect to and determine the relative position of nearby devices?", None,
+    ),
+    "buccancs-notifications.xml": (
+        "com.google.android.permissioncontroller", "NOTIFICATIONS",
+        {"allow": "Allow", "deny": "Don't allow"},
+        "Allow buccancs to send you notifications?", None,
+    ),
+    "buccancs-record-audio.xml": (
+        "com.google.android.permissioncontroller", "MICROPHONE",
+        {"allow-foreground-only": "While using the app", "allow-one-time": "Only this time",
+         "deny": "Don't allow"},
+        "Allow buccancs to record audio?", None,
+    ),
+    "chaosmonkey-google-camera-location.xml": (
+        "com.google.android.permissioncontroller", "LOCATION",
+        {"allow-foreground-only": "While using the app", "allow-one-time": "Only this time",
+         "deny": "Don\u2019t allow"},
+        "Allow Camera to access this device\u2019s location?", None,
+    ),
+    "justdial-packageinstaller-location-dont-ask-again-1of3.xml": (
+        "com.android.packageinstaller", "LOCATION",
+        {"allow": "ALLOW", "deny": "DENY"},
+        "Allow Justdial to access this device's location?", True,
+    ),
+    "toolregfb-packageinstaller-contacts-fblite.xml": (
+        "com.android.packageinstaller", "CONTACTS",
+        {"allow": "ALLOW", "deny": "DENY"},
+        "Allow Lite to access your contacts?", None,
+    ),
+}
+
+# fixture -> (accept label, reject label or None)
+CONSENT_FIXTURES = {
+    "droidmate-ebay-terms-of-use-agree.xml": ("Agree", "Cancel"),
+    "toolregfb-fblite-terms-parent-guardian.xml": ("I agree", None),
+}
+
+
+def load(kind, name):
+    path = android_fixture(f"{kind}/{name}")
+    return parse_hierarchy(path.read_bytes(), str(path))
+
+
+def test_every_permission_fixture_has_an_expectation():
+    assert sorted(p.name for p in hierarchy_fixtures("perm-dialog")) == sorted(PERMISSION_FIXTURES)
+    assert sorted(p.name for p in hierarchy_fixtures("consent-dialog")) == sorted(CONSENT_FIXTURES)
+
+
+@pytest.mark.parametrize("name", sorted(PERMISSION_FIXTURES))
+def test_permission_fixtures_classify_to_their_group_and_controls(name):
+    package, group, controls, message, dont_ask = PERMISSION_FIXTURES[name]
+    dialog = detect_permission_dialog(load("perm-dialog", name))
+    assert dialog is not None
+    assert dialog.package == package
+    assert dialog.group == group
+    assert dialog.message == message
+    labels = {kind: control.text.replace("\u2019", "'") for kind, control in dialog.controls.items()}
+    assert labels == {kind: label.replace("\u2019", "'") for kind, label in controls.items()}
+    assert all(control.resource_id.endswith("_button") for control in dialog.controls.values())
+    assert dialog.permissions and all(p.startswith("android.permission.") for p in dialog.permissions)
+    if dont_ask is None:
+        assert dialog.dont_ask_checkbox is None
+    else:
+        assert dialog.dont_ask_checkbox is not None and dialog.dont_ask_checkbox.checked is dont_ask
+
+
+def test_location_dialogs_name_the_location_permissions():
+    dialog = detect_permission_dialog(load("perm-dialog", "chaosmonkey-google-camera-location.xml"))
+    assert dialog.permissions == LOCATION
+    deny = dialog.controls["deny"]
+    assert deny.resource_id == "com.android.permissioncontroller:id/permission_deny_button"
+    assert deny.bounds == (137, 1610, 943, 1764)
+
+
+@pytest.mark.parametrize("name", sorted(PERMISSION_FIXTURES))
+def test_permission_dialogs_are_not_consent_dialogs(name):
+    assert detect_consent_dialog(load("perm-dialog", name)) is None
+
+
+@pytest.mark.parametrize("name", sorted(CONSENT_FIXTURES))
+def test_consent_fixtures_are_found_with_their_controls(name):
+    accept, reject = CONSENT_FIXTURES[name]
+    info = detect_consent_dialog(load("consent-dialog", name))
+    assert info is not None
+    assert info.accept is not None and info.accept.text == accept
+    assert (info.reject.text if info.reject else None) == reject
+    assert detect_permission_dialog(load("consent-dialog", name)) is None
+
+
+def test_the_ebay_terms_screen_in_detail():
+    info = detect_consent_dialog(load("consent-dialog", "droidmate-ebay-terms-of-use-agree.xml"))
+    assert info.accept.resource_id == "com.ebay.mobile:id/accept_btn"
+    assert info.accept.bounds == (401, 1141, 800, 1205)
+    # The reject control is labelled "Cancel"; its id (do_not_accept_btn) contains "accept" but says no.
+    assert info.reject.resource_id == "com.ebay.mobile:id/do_not_accept_btn"
+    assert "By clicking Agree, you agree to be bound by the eBay Mobile Privacy Policy and Terms of Use." in info.texts
+    assert info.checkboxes == [] and info.prechecked is False
+
+
+def test_the_fb_lite_terms_screen_taps_the_button_around_its_label():
+    info = detect_consent_dialog(load("consent-dialog", "toolregfb-fblite-terms-parent-guardian.xml"))
+    assert info.accept.cls == "android.widget.Button"
+    assert info.accept.bounds == (24, 1438, 876, 1504)
+    assert info.reject is None
+
+
+@pytest.mark.parametrize("path", hierarchy_fixtures("plain-screen"), ids=lambda p: p.name)
+def test_plain_screens_hold_no_dialog_to_answer(path):
+    hierarchy = parse_hierarchy(path.read_bytes(), str(path))
+    assert detect_consent_dialog(hierarchy) is None
+    assert detect_permission_dialog(hierarchy) is None
+
+
+def test_the_ebay_privacy_banner_speaks_of_privacy_but_asks_nothing():
+    hierarchy = load("plain-screen", "droidmate-ebay-home-privacy-update-banner.xml")
+    assert any("Privacy Notices" in t for t in hierarchy.texts())
+    assert detect_consent_dialog(hierarchy) is None
+
+
+# Built dialogs: wording the fixtures do not cover -------------------------------------------------------
+
+
+def consent_on(*windows):
+    return detect_consent_dialog(parse_hierarchy(screen(*windows)))
+
+
+@pytest.mark.parametrize(
+    ("accept", "reject"),
+    [("同意", "不同意"), ("同意并继续", "暂不同意"), ("同意", "仅浏览"), ("我同意", "不同意并退出"), ("同意", "退出"),
+     ("同意", "拒绝")],
+)
+def test_chinese_dialogs_classify_refusal_before_agreement(accept, reject):
+    info = consent_on(app_window(PKG, "首页"), consent_dialog(PKG, accept=accept, reject=reject))
+    assert info is not None
+    assert info.accept.text == accept
+    assert info.reject.text == reject
+    assert "个人信息保护指引" in info.texts
+
+
+def test_refusal_is_found_by_label_even_without_telling_ids():
+    info = consent_on(window(PKG, layout(
+        text("隐私政策"),
+        text("我们会依据《隐私政策》处理您的个人信息。"),
+        button("不同意", id="btn_left"),
+        button("同意", id="btn_right"),
+    )))
+    assert (info.accept.text, info.reject.text) == ("同意", "不同意")
+
+
+@pytest.mark.parametrize(
+    ("accept", "reject"),
+    [("Accept all", "Reject all"), ("I agree", "I do not agree"), ("Agree and continue", "Not now"),
+     ("Accept", "Decline"), ("Consent", "Do not consent"), ("AGREE", "DISAGREE")],
+)
+def test_english_dialogs(accept, reject):
+    info = consent_on(window(PKG, layout(
+        text("We value your privacy"),
+        text("We and our partners use cookies and personal data as described in our Privacy Policy."),
+        button(reject),
+        button("Manage options"),
+        button(accept),
+    )))
+    assert info is not None
+    assert (info.accept.text, info.reject.text) == (accept, reject)
+
+
+def test_a_dialog_without_policy_words_is_not_a_consent_dialog():
+    # An app's own explanation before a permission request: 同意/拒绝, but nothing about a policy.
+    assert consent_on(window(PKG, layout(
+        text("位置权限申请"),
+        text("我们需要获取您的位置，以便为您推荐附近的门店，是否同意？"),
+        button("拒绝"),
+        button("同意"),
+    ))) is None
+
+
+def test_a_statement_checkbox_is_recorded_not_tapped():
+    info = consent_on(consent_dialog(
+        PKG, statement="我已阅读并同意《用户协议》和《隐私政策》", statement_checked=True,
+    ))
+    assert info.accept.text == "同意"
+    assert [box.text for box in info.checkboxes] == ["我已阅读并同意《用户协议》和《隐私政策》"]
+    assert info.prechecked is True
+    unticked = consent_on(consent_dialog(PKG, statement="我已阅读并同意《隐私政策》"))
+    assert unticked.prechecked is False and unticked.checkboxes[0].checked is False
+
+
+def test_a_consent_dialog_under_a_permission_dialog_is_still_found():
+    hierarchy = parse_hierarchy(screen(consent_dialog(PKG), permission_dialog()))
+    assert detect_permission_dialog(hierarchy) is not None
+    info = detect_consent_dialog(hierarchy)
+    assert info is not None and info.accept.text == "同意"
+
+
+def test_the_topmost_permission_dialog_is_the_one_found():
+    hierarchy = parse_hierarchy(screen(
+        app_window(PKG, "Home"),
+        permission_dialog("Allow Shop to access your contacts?", controls=("allow", "deny")),
+        permission_dialog("Allow Shop to record audio?"),
+    ))
+    dialog = detect_permission_dialog(hierarchy)
+    assert dialog.group == "MICROPHONE" and dialog.window == 2
+
+
+def test_permission_dialogs_are_recognised_by_id_whatever_the_package_or_class():
+    hierarchy = parse_hierarchy(screen(window(
+        "com.lbe.security.miui",
+        text("要允许“购物”获取此设备的位置信息吗？", id="com.lbe.security.miui:id/permission_message"),
+        button("仅在使用中允许", id="com.lbe.security.miui:id/permission_allow_foreground_only_button",
+               cls="com.android.permissioncontroller.permission.ui.widget.SecureButton"),
+        button("拒绝", id="com.lbe.security.miui:id/permission_deny_button"),
+    )))
+    dialog = detect_permission_dialog(hierarchy)
+    assert dialog.group == "LOCATION"
+    assert sorted(dialog.controls) == ["allow-foreground-only", "deny"]
+
+
+def test_an_unknown_wording_is_an_unknown_group():
+    dialog = detect_permission_dialog(parse_hierarchy(screen(permission_dialog("Erlauben, Fotos aufzunehmen?"))))
+    assert (dialog.group, dialog.permissions, dialog.recognised) == ("UNKNOWN", [], False)
+
+
+def test_the_android_11_second_request_offers_deny_forever():
+    dialog = detect_permission_dialog(parse_hierarchy(screen(permission_dialog(
+        controls=("allow-foreground-only", "allow-one-time", "deny-and-dont-ask-again"),
+    ))))
+    assert set(dialog.controls) == {"allow-foreground-only", "allow-one-time", "deny-and-dont-ask-again"}
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("同意", "accept"), ("不同意", "reject"), ("暂不同意", "reject"), ("同意并继续", "accept"), ("拒绝", "reject"),
+        ("仅浏览", "reject"), ("退出", "reject"), ("Agree", "accept"), ("Disagree", "reject"),
+        ("Accept all", "accept"), ("Reject all", "reject"), ("Not now", "reject"), ("Decline", "reject"),
+        ("I don\u2019t agree", "reject"), ("Manage consent", None), ("Privacy Policy", None), ("Learn more", None),
+        ("我已阅读并同意《隐私政策》", None), ("I have read and agree to the Terms", None),
+        ("By clicking Agree, you agree to be bound by the Terms", None), ("", None),
+    ],
+)
+def test_control_labels(label, role):
+    assert classify_control_label(label) == role
