@@ -147,7 +147,7 @@ def run_audit(
     meta = RunMeta(
         run_id=uuid.uuid4().hex[:12],
         tool_version=__version__,
-        frida_version=Instrumenter.frida_version(),
+        frida_version=Instrumenter.frida_version,
         started_at=_now_iso(),
         target=target,
         app=backend.app_info(),
