@@ -17,11 +17,19 @@ from auditor.devices.base import Backend, ProcessExit, ProcessInfo
 from auditor.errors import AuditError
 from auditor.instrument import Instrumenter
 from auditor.models import (
-    CoverageRecord, HookEvent, ProcessEnded, ProcessStarted, RunEnded, RunMeta, RunStarted,
-    ScenarioInfo, StackRecord, StepRef,
+    CoverageRecord,
+    HookEvent,
+    ProcessEnded,
+    ProcessStarted,
+    RunEnded,
+    RunMeta,
+    RunStarted,
+    ScenarioInfo,
+    StackRecord,
+    StepRef,
 )
 from auditor.recorder import ArtifactKind, M
-from auditor.scenario import Scenario, ScenarioRunner, RunnerOptions
+from auditor.scenario import RunnerOptions, Scenario, ScenarioRunner
 from auditor.store import RunWriter
 
 # How long a Frida detach waits for the backend's own report of the same exit (which carries the exit code).
@@ -42,7 +50,7 @@ class RunRecorder:
         """Device clock minus host clock, from the last time a device clock was read."""
         self._last_ts = 0.0
         self._ended: set[int] = set()
-        self._pending_exits: dict[int, threading.Timer] = {}
+        self._pending_exits: dict[int, tuple[threading.Timer, ProcessExit]] = {}
 
     # Recorder -------------------------------------------------------------------------------------------------
     def mark(self, marker_type: type[M], **fields: Any) -> M:
@@ -84,38 +92,39 @@ class RunRecorder:
         with self._lock:
             if process.pid in self._ended or process.pid in self._pending_exits:
                 return
-            timer = threading.Timer(
-                EXIT_REPORT_GRACE_S, self._record_end, args=(process.pid, process.name, reason, None, crash)
-            )
+            exit = ProcessExit(process.pid, process.name, exit_code=None, reason=reason, detail=crash or "")
+            timer = threading.Timer(EXIT_REPORT_GRACE_S, self._record_end, args=(exit,))
             timer.daemon = True
-            self._pending_exits[process.pid] = timer
+            self._pending_exits[process.pid] = (timer, exit)
             timer.start()
 
     # Backend listeners ---------------------------------------------------------------------------------------
     def process_exited(self, exit: ProcessExit) -> None:
         with self._lock:
-            timer = self._pending_exits.pop(exit.pid, None)
-            if timer is not None:
-                timer.cancel()
-        self._record_end(exit.pid, exit.name, exit.reason, exit.exit_code, exit.detail or None)
+            pending = self._pending_exits.pop(exit.pid, None)
+            if pending is not None:
+                pending[0].cancel()
+        self._record_end(exit)
 
     def device_log(self, line: str) -> None:
         self.writer.append_device_log(line)
 
-    def _record_end(self, pid: int, name: str, reason: str, exit_code: int | None, crash: str | None) -> None:
+    def _record_end(self, exit: ProcessExit) -> None:
         with self._lock:
-            self._pending_exits.pop(pid, None)
-            if pid in self._ended:
+            self._pending_exits.pop(exit.pid, None)
+            if exit.pid in self._ended:
                 return
-            self._ended.add(pid)
-            self.mark(ProcessEnded, pid=pid, process=name, reason=reason, exit_code=exit_code, crash=crash)
+            self._ended.add(exit.pid)
+            self.mark(ProcessEnded, pid=exit.pid, process=exit.name, reason=exit.reason, exit_code=exit.exit_code,
+                      crash=exit.detail or None)
 
     def flush_pending_exits(self) -> None:
+        """Record now the exits Frida reported and the backend has not (yet): the run is ending."""
         with self._lock:
             pending = list(self._pending_exits.values())
-        for timer in pending:
+        for timer, exit in pending:
             timer.cancel()
-            timer.function(*timer.args)  # type: ignore[attr-defined]
+            self._record_end(exit)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterator
 
 from pydantic import ValidationError
 
@@ -28,7 +28,7 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __iter__(self) -> Iterable[CatalogEntry]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[CatalogEntry]:
         return iter(self.entries)
 
     def get(self, entry_id: str) -> CatalogEntry | None:

@@ -105,10 +105,13 @@ def audit_and_report(target: str, scenario_path: Path, out: Path | None, args: a
     select_rules(packs)  # an unknown pack is a usage error before anything runs
     scenario = load_scenario(scenario_path)
     backend = open_backend(target)
-    directory = out or default_run_directory(DEFAULT_RUNS_ROOT, backend.app_info().package)
-    print(f"auditing {target} with {scenario_path} into {directory}", file=sys.stderr)
-    options = AuditOptions(packs=packs, runner=RunnerOptions(permission_policy=args.permission_policy))
-    outcome = run_audit(backend, scenario, directory, target=target, options=options)
+    try:
+        directory = out or default_run_directory(DEFAULT_RUNS_ROOT, backend.app_info().package)
+        print(f"auditing {target} with {scenario_path} into {directory}", file=sys.stderr)
+        options = AuditOptions(packs=packs, runner=RunnerOptions(permission_policy=args.permission_policy))
+        outcome = run_audit(backend, scenario, directory, target=target, options=options)
+    finally:
+        backend.close()
     result = analyse_run(read_run(directory), packs)
     code = report_and_summarise(result, args.lang)
     if outcome.status != "completed":
@@ -117,7 +120,7 @@ def audit_and_report(target: str, scenario_path: Path, out: Path | None, args: a
     return code
 
 
-def report_and_summarise(result: "RunAnalysis", lang: str) -> int:
+def report_and_summarise(result: RunAnalysis, lang: str) -> int:
     from auditor.report import write_reports
 
     paths = write_reports(result, lang=lang)  # type: ignore[arg-type]

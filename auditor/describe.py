@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from auditor.models import (
-    AppBackgrounded, AppForegrounded, AppLaunched, AppStopped, Caller, ConsentDecision, ConsentDialogMissing,
-    ConsentRefusalUnavailable, Marker,
-    PermissionDecision, ProcessEnded, ProcessStarted, RunEnded, RunStarted, ScreenshotTaken, StepEnded,
-    StepStarted, Text,
+    AppBackgrounded,
+    AppForegrounded,
+    AppLaunched,
+    AppStopped,
+    Caller,
+    ConsentDecision,
+    ConsentDialogMissing,
+    ConsentRefusalUnavailable,
+    Marker,
+    PermissionDecision,
+    ProcessEnded,
+    ProcessStarted,
+    RunEnded,
+    RunStarted,
+    ScreenshotTaken,
+    StepEnded,
+    StepStarted,
+    Text,
 )
 
 _PERMISSION_CHOICE = {

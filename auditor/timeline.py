@@ -9,15 +9,30 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Iterator, Literal, Mapping, Sequence
+from typing import Iterator, Literal, Mapping, Sequence, TypeVar
 
 from auditor.catalog import Catalog
 from auditor.models import (
-    AppBackgrounded, AppForegrounded, AppLaunched, AppStopped, Caller, CatalogEntry, ConsentDecision, HookEvent,
-    HookKind, Marker, PermissionChoice, PermissionDecision, ProcessEnded, ScreenshotTaken, StepRef,
+    AppBackgrounded,
+    AppForegrounded,
+    AppLaunched,
+    AppStopped,
+    Caller,
+    CatalogEntry,
+    ConsentDecision,
+    HookEvent,
+    HookKind,
+    Marker,
+    MarkerBase,
+    PermissionChoice,
+    PermissionDecision,
+    ProcessEnded,
+    ScreenshotTaken,
+    StepRef,
 )
 from auditor.sdk import attribute
 
+AnyMarker = TypeVar("AnyMarker", bound=MarkerBase)
 ConsentState = Literal["none", "refused", "accepted"]
 DENIED: frozenset[str] = frozenset({"denied", "denied-forever"})
 GRANTED: frozenset[str] = frozenset({"granted", "granted-once"})
@@ -133,7 +148,7 @@ class Timeline:
         """Calls that read personal information, made by the app or a third party (not by the platform itself)."""
         return (call for call in self.calls if call.collects and call.by_app_or_sdk)
 
-    def first_marker_after(self, call: Call, kind: type[Marker]) -> Marker | None:  # type: ignore[valid-type]
+    def first_marker_after(self, call: Call, kind: type[AnyMarker]) -> AnyMarker | None:
         for marker in self.markers[call.markers_before:]:
             if isinstance(marker, kind):
                 return marker

@@ -35,7 +35,7 @@ def load_documents(path: Path) -> list[Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", where=str(path)) from None
     try:
-        return [doc for doc in YAML(typ="rt").load_all(text)]
+        return list(YAML(typ="rt").load_all(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

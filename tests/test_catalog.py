@@ -24,7 +24,7 @@ def table_rows() -> list[dict[str, str]]:
     rows = []
     for line in table[2:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        rows.append(dict(zip(header, cells)))
+        rows.append(dict(zip(header, cells, strict=False)))
     return rows
 
 

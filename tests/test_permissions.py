@@ -95,7 +95,7 @@ def test_permission_names():
 def test_every_permission_belongs_to_exactly_one_group():
     names = [full_permission_name(p) for group in PERMISSION_GROUPS.values() for p in group]
     assert len(names) == len(set(names))
-    assert BACKGROUND_PERMISSIONS <= set(names)
+    assert set(names) >= BACKGROUND_PERMISSIONS
 
 
 def test_folding():

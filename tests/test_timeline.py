@@ -2,7 +2,13 @@ import pytest
 
 from auditor.catalog import Catalog
 from auditor.models import (
-    AppBackgrounded, AppForegrounded, AppLaunched, AppStopped, CatalogEntry, ScreenshotTaken, Text,
+    AppBackgrounded,
+    AppForegrounded,
+    AppLaunched,
+    AppStopped,
+    CatalogEntry,
+    ScreenshotTaken,
+    Text,
 )
 from auditor.testing.factories import APP_FRAME, PLATFORM_FRAME, SDK_FRAME, RunBuilder
 

@@ -72,8 +72,11 @@ class Driver(Protocol):
 class Backend(Protocol):
     """One device and one app on it."""
 
-    kind: Literal["sandbox", "android"]
-    driver: Driver
+    @property
+    def kind(self) -> Literal["sandbox", "android"]: ...
+
+    @property
+    def driver(self) -> Driver: ...
 
     def device_info(self) -> DeviceInfo: ...
 

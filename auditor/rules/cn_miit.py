@@ -56,8 +56,8 @@ def collection_before_consent(timeline: Timeline) -> Iterator[Violation]:
     severity="high",
     title=Text(en="Personal information collected after the user refused", zh="用户明确拒绝后仍收集个人信息"),
     explanation=Text(
-        en="{caller} read the {data} {times} after the user had refused.",
-        zh="{caller}在用户明确拒绝后仍读取了{data}，共{times}。",
+        en="{caller} read the {data} {times} after {decision}.",
+        zh="{decision}之后，{caller}仍读取了{data}，共{times}。",
     ),
     clauses=(
         f"{METHOD_2019} 三、2: 用户明确表示不同意后，仍收集个人信息或打开可收集个人信息的权限",

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from auditor.describe import describe_caller, describe_marker
 from auditor.errors import InputError
-from auditor.models import DecisionRef, Finding, Marker, Severity, SEVERITY_ORDER, Text
+from auditor.models import SEVERITY_ORDER, DecisionRef, Finding, Marker, Severity, Text
 from auditor.timeline import Call, Timeline
 
 RULE_ID = re.compile(r"^[A-Z]{2,4}(-[A-Z0-9]+)+$")
@@ -43,7 +43,8 @@ class Rule:
     severity: Severity
     title: Text
     explanation: Text
-    """One sentence for a non-engineer. Placeholders: {caller} {data} {count} {times}."""
+    """One sentence for a non-engineer. Placeholders: {caller} {data} {count} {times} {decision}
+    (the user decision in words, e.g. "the user refused the privacy policy (tapped “Disagree”)")."""
     clauses: tuple[str, ...]
     check: RuleFunction
     doc: str
@@ -150,10 +151,7 @@ def _group(current: Rule, violations: list[Violation], timeline: Timeline) -> It
             pack=current.pack,
             severity=current.severity,
             title=current.title,
-            explanation=Text(
-                en=current.explanation.en.format(caller=caller.en, data=data, count=count, times=times.en),
-                zh=current.explanation.zh.format(caller=caller.zh, data=data, count=count, times=times.zh),
-            ),
+            explanation=_explain(current.explanation, caller, data, count, times, decision),
             entry=entry_id,
             api=first.event.api,
             data=data,
@@ -169,6 +167,14 @@ def _group(current: Rule, violations: list[Violation], timeline: Timeline) -> It
             screenshot=screenshot.path if screenshot else None,
             outcomes=dict(Counter(v.call.outcome for v in members)),
         )
+
+
+def _explain(template: Text, caller: Text, data: str, count: int, times: Text, decision: Marker | None) -> Text:
+    said = describe_marker(decision) if decision is not None else Text(en="a decision", zh="用户决定")
+    english = template.en.format(caller=caller.en, data=data, count=count, times=times.en,
+                                 decision=said.en[:1].lower() + said.en[1:])
+    chinese = template.zh.format(caller=caller.zh, data=data, count=count, times=times.zh, decision=said.zh)
+    return Text(en=english[:1].upper() + english[1:], zh=chinese)
 
 
 def _finding_id(*parts: str) -> str:

@@ -9,8 +9,19 @@ from typing import Any
 
 from auditor.catalog import Catalog, load_catalog
 from auditor.models import (
-    AgentThrown, AppInfo, ConsentDecision, ConsentDialogInfo, DeviceInfo, DialogControl, HookEvent, Marker,
-    MarkerBase, PermissionDecision, RecordedValue, RunMeta, ScenarioInfo,
+    AgentThrown,
+    AppInfo,
+    ConsentDecision,
+    ConsentDialogInfo,
+    DeviceInfo,
+    DialogControl,
+    HookEvent,
+    Marker,
+    MarkerBase,
+    PermissionDecision,
+    RecordedValue,
+    RunMeta,
+    ScenarioInfo,
 )
 from auditor.timeline import Timeline, build_timeline
 
@@ -25,16 +36,16 @@ def control(text: str, resource_id: str = "") -> DialogControl:
 
 
 def run_meta(package: str = APP, **overrides: Any) -> RunMeta:
-    values: dict[str, Any] = dict(
-        run_id="testrun",
-        tool_version="0",
-        frida_version="0",
-        started_at="2026-01-01T00:00:00+00:00",
-        target=f"sandbox:/apps/{package}",
-        app=AppInfo(package=package, label="Shop", version_name="1.2", version_code=3),
-        device=DeviceInfo(backend="sandbox", runtime="OpenJDK 17"),
-        scenario=ScenarioInfo(name="test", path="scenario.yaml", sha256="0" * 64, copy_path="scenario/scenario.yaml"),
-    )
+    values: dict[str, Any] = {
+        "run_id": "testrun",
+        "tool_version": "0",
+        "frida_version": "0",
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "target": f"sandbox:/apps/{package}",
+        "app": AppInfo(package=package, label="Shop", version_name="1.2", version_code=3),
+        "device": DeviceInfo(backend="sandbox", runtime="OpenJDK 17"),
+        "scenario": ScenarioInfo(name="test", path="scenario.yaml", sha256="0" * 64, copy_path="scenario/scenario.yaml"),
+    }
     values.update(overrides)
     return RunMeta(**values)
 

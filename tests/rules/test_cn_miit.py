@@ -105,3 +105,16 @@ def test_read_before_any_decision_is_not_post_refusal(catalog):
     run.mark(AppLaunched, clear_state=True)
     run.call("settings.android-id")
     assert findings(run, catalog, "CN-POST-REFUSAL") == []
+
+
+def test_post_refusal_explanation_names_the_decision(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    run.consent("accepted")
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    run.call("location.last-known", frames=[APP_FRAME], threw="java.lang.SecurityException")
+    [finding] = findings(run, catalog, "CN-POST-REFUSAL")
+    assert finding.explanation.en == (
+        "The app's own code read the last-known once after the user denied the LOCATION permission "
+        "(tapped “Don’t allow”)."
+    )

@@ -67,5 +67,5 @@ def test_violations_are_grouped_per_api_caller_and_phase_with_counts_and_range(c
     assert (finding.first_ts, finding.last_ts) == (first.ts, last.ts)
     assert finding.event_ids == [e.id for e in run.events]
     assert finding.screenshot == "screenshots/launch.svg"
-    assert finding.explanation.en == "the SDK com.adsdk read android-id 3 times"
+    assert finding.explanation.en == "The SDK com.adsdk read android-id 3 times"
     assert finding.explanation.zh == "SDK com.adsdk读取android-id3次"

@@ -1,0 +1,52 @@
+package android.content;
+
+import android.content.pm.ApplicationInfo;
+import android.content.pm.PackageManager;
+import android.os.Looper;
+
+import java.io.File;
+
+/** Abstract, as on Android: {@code android.app.ContextImpl} is the implementation every wrapper delegates to. */
+public abstract class Context {
+    public static final int MODE_PRIVATE = 0;
+    public static final String ACTIVITY_SERVICE = "activity";
+    public static final String ACCOUNT_SERVICE = "account";
+    public static final String CLIPBOARD_SERVICE = "clipboard";
+    public static final String CONNECTIVITY_SERVICE = "connectivity";
+    public static final String LOCATION_SERVICE = "location";
+    public static final String SENSOR_SERVICE = "sensor";
+    public static final String TELEPHONY_SERVICE = "phone";
+    public static final String WIFI_SERVICE = "wifi";
+
+    public abstract Object getSystemService(String name);
+
+    public abstract ContentResolver getContentResolver();
+
+    public abstract PackageManager getPackageManager();
+
+    public abstract String getPackageName();
+
+    public abstract Context getApplicationContext();
+
+    public abstract ApplicationInfo getApplicationInfo();
+
+    public abstract Looper getMainLooper();
+
+    public abstract int checkSelfPermission(String permission);
+
+    public abstract int checkPermission(String permission, int pid, int uid);
+
+    public abstract void startActivity(Intent intent);
+
+    public abstract ComponentName startService(Intent service);
+
+    public abstract boolean stopService(Intent service);
+
+    public abstract void sendBroadcast(Intent intent);
+
+    public abstract SharedPreferences getSharedPreferences(String name, int mode);
+
+    public abstract File getFilesDir();
+
+    public abstract File getCacheDir();
+}

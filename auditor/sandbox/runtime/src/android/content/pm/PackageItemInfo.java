@@ -1,0 +1,9 @@
+package android.content.pm;
+
+public class PackageItemInfo {
+    public String name;
+    public String packageName;
+
+    public PackageItemInfo() {
+    }
+}

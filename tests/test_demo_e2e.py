@@ -1,0 +1,74 @@
+"""The whole product on the bundled demo app: real JVM processes, real Frida hooks, the demo scenario, the rules and
+the report. The demo app's behaviour is documented in auditor/sandbox/apps/demo-shop/README.md; these are exactly
+the findings that behaviour must produce, and nothing for what it does right."""
+
+import json
+
+import pytest
+
+from auditor.cli import EXIT_CLEAN, main
+from auditor.store import read_run
+
+pytestmark = pytest.mark.integration
+
+EXPECTED = {
+    ("CN-PRECONSENT-COLLECT", "settings.android-id", "com.adsdk", "pre-consent"),
+    ("CN-PRECONSENT-COLLECT", "wifi.mac", "com.adsdk", "pre-consent"),
+    ("CN-PRECONSENT-COLLECT", "apps.installed-packages", "com.trackmetrics", "pre-consent"),
+    ("CN-POST-REFUSAL", "clipboard.read", "com.trackmetrics", "refused"),
+    ("CN-POST-REFUSAL", "settings.android-id", "com.adsdk", "refused"),
+    ("CN-POST-REFUSAL", "wifi.mac", "com.adsdk", "refused"),
+    ("CN-POST-REFUSAL", "apps.installed-packages", "com.trackmetrics", "refused"),
+    ("CN-POST-REFUSAL", "location.last-known", "app", "permission-denied(LOCATION)"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("demo") / "run"
+    assert main(["demo", "--out", str(directory)]) == EXIT_CLEAN
+    return directory
+
+
+def test_demo_produces_exactly_the_documented_findings(demo_run):
+    document = json.loads((demo_run / "findings.json").read_text())
+    found = {
+        (f["rule"], f["entry"], f["caller"]["sdk"] or f["caller"]["origin"], f["phase"])
+        for f in document["findings"]
+    }
+    assert found == EXPECTED
+
+
+def test_the_location_read_after_the_grant_was_recorded_and_not_flagged(demo_run):
+    run = read_run(demo_run)
+    document = json.loads((demo_run / "findings.json").read_text())
+    flagged = {event_id for f in document["findings"] for event_id in f["event_ids"]}
+    location_reads = [e for e in run.events if e.entry == "location.last-known"]
+    assert len(location_reads) == 2, "one blocked read after the denial, one read after the grant"
+    blocked, granted = sorted(location_reads, key=lambda e: e.ts)
+    assert blocked.threw is not None and blocked.threw.cls == "java.lang.SecurityException"
+    assert granted.threw is None and granted.ret is not None and granted.ret.masked
+    assert blocked.id in flagged and granted.id not in flagged
+
+
+def test_the_run_records_decisions_processes_and_screens(demo_run):
+    run = read_run(demo_run)
+    kinds = [m.kind for m in run.markers]
+    assert kinds[0] == "run-start" and kinds[-1] == "run-end"
+    assert run.markers[-1].status == "completed"
+    decisions = [(m.kind, getattr(m, "decision", None)) for m in run.markers if m.kind in ("consent", "permission")]
+    assert decisions == [("consent", "refused"), ("consent", "accepted"), ("permission", "denied"),
+                         ("permission", "granted")]
+    assert sum(1 for m in run.markers if m.kind == "process-start") == 2
+    assert sum(1 for m in run.markers if m.kind == "process-end") == 2
+    assert all(not c.failed for c in run.coverage), "every catalog hook installs in the sandbox"
+    assert run.problems == []
+    assert (demo_run / "report.html").stat().st_size > 0
+
+
+def test_report_rerenders_from_disk_alone(demo_run, capsys):
+    before = json.loads((demo_run / "findings.json").read_text())
+    assert main(["report", str(demo_run), "--lang", "zh"]) == 1  # findings: exit 1
+    after = json.loads((demo_run / "findings.json").read_text())
+    assert after["findings"] == before["findings"]
+    assert "report:" in capsys.readouterr().out
