@@ -26,7 +26,7 @@ $(PY):
 
 $(STAMPS)/deps: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet hatchling
+	$(PY) -m pip install --quiet hatchling editables
 	CONSENT_AUDIT_SKIP_AGENT_BUILD=1 $(PY) -m pip install --quiet --no-build-isolation --editable '.[test]'
 	@mkdir -p $(STAMPS) && touch $@
 
