@@ -14,7 +14,7 @@ AGENT_SOURCES := $(wildcard hooks/src/*.ts) hooks/package-lock.json hooks/tsconf
 demo: deps agent java
 	$(VENV)/bin/consent-audit demo
 
-test: deps agent java
+test: deps agent java lint
 	$(PY) -m pytest -q
 
 agent: $(AGENT)
@@ -48,8 +48,8 @@ java:
 	fi
 
 lint: deps
-	$(VENV)/bin/ruff check auditor tests
-	$(VENV)/bin/mypy
+	$(VENV)/bin/ruff check --quiet auditor tests
+	$(VENV)/bin/mypy --no-error-summary
 
 clean:
 	rm -rf $(STAMPS) $(VENV) hooks/node_modules auditor/_agent build dist

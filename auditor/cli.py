@@ -65,7 +65,7 @@ class DemoCommand(Command):
     help = "audit the bundled sandbox shop app with its scenario, ending in a report"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--out", type=Path, help="run directory to create (default: consent-audit-runs/demo-TIME)")
+        parser.add_argument("--out", type=Path, help="run directory to create (default: consent-audit-runs/PKG-TIME)")
         _add_analysis_arguments(parser)
 
     def run(self, args: argparse.Namespace) -> int:

@@ -16,12 +16,12 @@ from lxml import etree
 from auditor.devices.base import ProcessInfo
 from auditor.errors import StepFailed
 from auditor.resources import demo_app, hooks_project
+from auditor.testing.fixtures import android_fixture
 from tests.devices.sandbox_support import APPS, RecordingGate, Sandbox, Screen, bounds, center
 
 PROBE = "org.probe:id/"
 PERM = "com.android.permissioncontroller:id/"
 HOSTILE = "<script>alert(\"x\")</script> & 中文 “quotes” 'single' \u2019"
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "android"
 NODE_ATTRIBUTES = [
     "index", "text", "resource-id", "class", "package", "content-desc", "checkable", "checked", "clickable",
     "enabled", "focusable", "focused", "scrollable", "long-clickable", "password", "selected", "bounds",
@@ -55,9 +55,8 @@ def test_dump_is_uiautomator_xml_with_the_activity_under_android_content(probe: 
     assert tops == sorted(tops) and bounds(screen.get(PROBE + "status"))[3] <= 2400
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared fixtures not present beside the checkout")
 def test_node_attributes_are_in_the_order_a_device_writes_them(probe: Sandbox) -> None:
-    device = etree.parse(str(FIXTURES / "perm-dialog" / "buccancs-camera.xml")).getroot()
+    device = etree.parse(str(android_fixture("perm-dialog/buccancs-camera.xml"))).getroot()
     device_order = list(next(device.iter("node")).attrib)
     probe.launch()
     assert device_order == NODE_ATTRIBUTES
