@@ -1,5 +1,8 @@
 """`consent-audit`: thin. Parses arguments, calls the layers, maps errors to exit codes.
 
+Each module of `auditor.commands` contributes subcommands (its `COMMANDS` list), so adding a command is adding a
+module there, not editing this file.
+
 Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 the audit could not run or complete
 (environment, device, a scenario step the app did not allow), 70 a bug in this tool, 130 interrupted.
 """
@@ -7,23 +10,19 @@ Exit codes: 0 clean, 1 findings, 2 usage or input error, 3 the audit could not r
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
-from collections import Counter
-from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from auditor import __version__
 from auditor.errors import AuditError, InputError
 
-if TYPE_CHECKING:
-    from auditor.analysis import RunAnalysis
-
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
-DEFAULT_RUNS_ROOT = Path("consent-audit-runs")
 
 
 class Command:
-    """One subcommand: its arguments and what it does. `run` returns the exit code."""
+    """One subcommand: its arguments and what it does. `run` returns the exit code; heavy imports go inside it."""
 
     name = ""
     help = ""
@@ -35,114 +34,18 @@ class Command:
         raise NotImplementedError
 
 
-def _add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--rules", metavar="PACKS", help="comma-separated rule packs to run (default: all)")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en", help="report language (default: en)")
+def discover_commands() -> list[Command]:
+    from auditor import commands
 
-
-def _packs(args: argparse.Namespace) -> list[str] | None:
-    return [p.strip() for p in args.rules.split(",") if p.strip()] if args.rules else None
-
-
-class RunCommand(Command):
-    name = "run"
-    help = "audit an app: drive it through a scenario with Frida hooks in place, then judge and report"
-
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--target", required=True, help="what to audit: sandbox:PATH (a sandbox app folder)")
-        parser.add_argument("--scenario", required=True, type=Path, help="scenario YAML file")
-        parser.add_argument("--out", type=Path, help="run directory to create (default: consent-audit-runs/PKG-TIME)")
-        parser.add_argument("--permission-policy", choices=["deny", "allow", "fail"], default="deny",
-                            help="answer to a permission dialog no step asked for (default: deny)")
-        _add_analysis_arguments(parser)
-
-    def run(self, args: argparse.Namespace) -> int:
-        return audit_and_report(args.target, args.scenario, args.out, args)
-
-
-class DemoCommand(Command):
-    name = "demo"
-    help = "audit the bundled sandbox shop app with its scenario, ending in a report"
-
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--out", type=Path, help="run directory to create (default: consent-audit-runs/PKG-TIME)")
-        _add_analysis_arguments(parser)
-
-    def run(self, args: argparse.Namespace) -> int:
-        from auditor.resources import demo_app
-
-        args.permission_policy = "deny"
-        code = audit_and_report(f"sandbox:{demo_app()}", demo_app() / "scenario.yaml", args.out, args)
-        # The demo app misbehaves on purpose: findings are the expected result, not a failure of the demo.
-        return EXIT_CLEAN if code == EXIT_FINDINGS else code
-
-
-class ReportCommand(Command):
-    name = "report"
-    help = "re-analyse a run directory and render its report again (no device needed)"
-
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-        _add_analysis_arguments(parser)
-
-    def run(self, args: argparse.Namespace) -> int:
-        from auditor.analysis import analyse_run
-        from auditor.store import read_run
-
-        result = analyse_run(read_run(args.run_dir), _packs(args))
-        return report_and_summarise(result, args.lang)
-
-
-def audit_and_report(target: str, scenario_path: Path, out: Path | None, args: argparse.Namespace) -> int:
-    from auditor.analysis import analyse_run
-    from auditor.audit import AuditOptions, default_run_directory, run_audit
-    from auditor.devices import open_backend
-    from auditor.rules import select_rules
-    from auditor.scenario import RunnerOptions, load_scenario
-    from auditor.store import read_run
-
-    packs = _packs(args)
-    select_rules(packs)  # an unknown pack is a usage error before anything runs
-    scenario = load_scenario(scenario_path)
-    backend = open_backend(target)
-    try:
-        directory = out or default_run_directory(DEFAULT_RUNS_ROOT, backend.app_info().package)
-        print(f"auditing {target} with {scenario_path} into {directory}", file=sys.stderr)
-        options = AuditOptions(packs=packs, runner=RunnerOptions(permission_policy=args.permission_policy))
-        outcome = run_audit(backend, scenario, directory, target=target, options=options)
-    finally:
-        backend.close()
-    result = analyse_run(read_run(directory), packs)
-    code = report_and_summarise(result, args.lang)
-    if outcome.status != "completed":
-        print(f"consent-audit: the scenario did not complete: {outcome.message}", file=sys.stderr)
-        return EXIT_INCOMPLETE
-    return code
-
-
-def report_and_summarise(result: RunAnalysis, lang: str) -> int:
-    from auditor.report import write_reports
-
-    paths = write_reports(result, lang=lang)  # type: ignore[arg-type]
-    findings = result.analysis.findings
-    for failure in result.analysis.failures:
-        print(f"consent-audit: rule {failure.rule} failed: {failure.error}", file=sys.stderr)
-    for problem in result.run.problems:
-        print(f"consent-audit: {problem}", file=sys.stderr)
-    if findings:
-        by_severity = Counter(f.severity for f in findings)
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
-        print(f"{len(findings)} finding(s): {summary}")
-        for finding in findings:
-            print(f"  [{finding.severity}] {finding.rule}: {finding.explanation.en}")
-    else:
-        print("no findings")
-    print(f"findings: {paths.findings}")
-    print(f"report: {paths.html}")
-    return EXIT_FINDINGS if findings else EXIT_CLEAN
-
-
-COMMANDS: list[type[Command]] = [DemoCommand, RunCommand, ReportCommand]
+    found: list[Command] = []
+    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"auditor.commands.{module_info.name}")
+        found.extend(command_type() for command_type in getattr(module, "COMMANDS", []))
+    names = [command.name for command in found]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise RuntimeError(f"subcommands defined twice: {', '.join(sorted(duplicates))}")
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,10 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"consent-audit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command_type in COMMANDS:
-        command = command_type()
-        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in discover_commands():
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
         command.add_arguments(sub)
         sub.set_defaults(handler=command)
     return parser
