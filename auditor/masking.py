@@ -126,7 +126,7 @@ def record_value(value: AgentValue, entry: CatalogEntry, position: str) -> Recor
     if position not in entry.sensitive or (value.v is None and value.t == "null"):
         return RecordedValue(type=value.t, text=render(value), size=value.n)
     masker = _MASKERS.get(entry.pi_type, _masked_length) if entry.pi_type is not None else _masked_length
-    return masker(value)
+    return masker(value).model_copy(update={"raw": render(value)})
 
 
 def mask_unknown(value: AgentValue) -> RecordedValue:

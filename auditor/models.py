@@ -189,6 +189,9 @@ class RecordedValue(Model):
     text: str
     masked: bool = False
     size: int | None = None
+    raw: str | None = Field(default=None, exclude=True)
+    """The unmasked rendering of a masked value. Never serialised with the event: the run store keeps it apart in
+    values.jsonl, so exports and reports carry masked values unless a reader asks to reveal them."""
 
 
 class HookEvent(Model):
@@ -210,6 +213,11 @@ class HookEvent(Model):
     tid: int
     stack: str | None = None
     """Content digest of the stack in stacks.jsonl."""
+
+    def values(self) -> list[tuple[str, RecordedValue]]:
+        """Every recorded value with its position: `arg0`, `arg1`..., `return`."""
+        found = [(f"arg{index}", value) for index, value in enumerate(self.args)]
+        return found + ([("return", self.ret)] if self.ret is not None else [])
 
 
 class StackRecord(Model):

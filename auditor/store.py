@@ -1,7 +1,8 @@
 """The run directory: everything one audit recorded, appended to disk as it arrives.
 
     meta.json          RunMeta, written once when the run starts
-    events.jsonl       HookEvent per line
+    events.jsonl       HookEvent per line, personal-information values masked
+    values.jsonl       the unmasked values behind masked ones (event id, position, text), for --reveal and matching
     stacks.jsonl       StackRecord per line (each distinct stack once)
     markers.jsonl      Marker per line (user decisions, steps, process starts and ends)
     coverage.jsonl     CoverageRecord per instrumented process
@@ -30,6 +31,7 @@ from auditor.models import CoverageRecord, HookEvent, Marker, RunMeta, StackReco
 
 META = "meta.json"
 EVENTS = "events.jsonl"
+VALUES = "values.jsonl"
 STACKS = "stacks.jsonl"
 MARKERS = "markers.jsonl"
 COVERAGE = "coverage.jsonl"
@@ -69,6 +71,10 @@ class RunWriter:
         for stack in stacks:
             self._append(STACKS, stack.model_dump_json())
         for event in events:
+            for position, value in event.values():
+                if value.raw is not None:
+                    self._append(VALUES, json.dumps({"event": event.id, "position": position, "text": value.raw},
+                                                    ensure_ascii=False))
             self._append(EVENTS, event.model_dump_json())
 
     def append_marker(self, marker: BaseModel) -> None:
@@ -131,11 +137,28 @@ def read_run(directory: Path) -> RunData:
         raise InputError(f"unreadable run metadata: {exc.errors()[0]['msg']}", where=str(meta_path)) from None
     problems: list[str] = []
     events = list(_read_jsonl(directory / EVENTS, HookEvent.model_validate_json, problems))
+    _restore_raw_values(events, directory / VALUES, problems)
     stacks = {s.id: s.frames for s in _read_jsonl(directory / STACKS, StackRecord.model_validate_json, problems)}
     markers = list(_read_jsonl(directory / MARKERS, _MARKER_ADAPTER.validate_json, problems))
     coverage = list(_read_jsonl(directory / COVERAGE, CoverageRecord.model_validate_json, problems))
     markers.sort(key=lambda marker: marker.seq)
     return RunData(directory, meta, events, stacks, markers, coverage, problems)
+
+
+class _RawValue(BaseModel):
+    event: str
+    position: str
+    text: str
+
+
+def _restore_raw_values(events: list[HookEvent], path: Path, problems: list[str]) -> None:
+    by_place = {(raw.event, raw.position): raw.text
+                for raw in _read_jsonl(path, _RawValue.model_validate_json, problems)}
+    if not by_place:
+        return
+    for event in events:
+        for position, value in event.values():
+            value.raw = by_place.get((event.id, position), value.raw)
 
 
 def _read_jsonl(path: Path, parse: Callable[[str], T], problems: list[str]) -> Iterator[T]:

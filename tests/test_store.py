@@ -67,3 +67,18 @@ def test_reading_something_that_is_not_a_run_is_a_clear_error(tmp_path):
     (tmp_path / "meta.json").write_text(json.dumps({"run_id": 3}))
     with pytest.raises(InputError, match="unreadable run metadata"):
         read_run(tmp_path)
+
+
+def test_unmasked_values_are_kept_apart_from_the_events_and_restored_on_reading(tmp_path):
+    from auditor.models import RecordedValue
+
+    build = RunBuilder()
+    event = build.call("telephony.imei")
+    event.ret = RecordedValue(type="java.lang.String", text="3569********809", masked=True, raw="356938035643809")
+    writer = RunWriter(tmp_path / "run", run_meta())
+    writer.append_events([event], [])
+    writer.close()
+    assert "356938035643809" not in (tmp_path / "run" / EVENTS).read_text()
+    assert "356938035643809" in (tmp_path / "run" / "values.jsonl").read_text()
+    [restored] = read_run(tmp_path / "run").events
+    assert restored.ret.text == "3569********809" and restored.ret.raw == "356938035643809"
