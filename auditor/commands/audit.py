@@ -31,14 +31,26 @@ class RunCommand(Command):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--target", required=True, help="what to audit: sandbox:PATH (a sandbox app folder)")
-        parser.add_argument("--scenario", required=True, type=Path, help="scenario YAML file")
+        parser.add_argument("--scenario", type=Path,
+                            help="scenario YAML file (default for a sandbox app: its folder's scenario.yaml)")
         parser.add_argument("--out", type=Path, help="run directory to create (default: consent-audit-runs/PKG-TIME)")
         parser.add_argument("--permission-policy", choices=["deny", "allow", "fail"], default="deny",
                             help="answer to a permission dialog no step asked for (default: deny)")
         _add_analysis_arguments(parser)
 
     def run(self, args: argparse.Namespace) -> int:
-        return audit_and_report(args.target, args.scenario, args.out, args)
+        return audit_and_report(args.target, args.scenario or default_scenario(args.target), args.out, args)
+
+
+def default_scenario(target: str) -> Path:
+    """A sandbox app may carry its own scenario; any other target must name one."""
+    from auditor.errors import InputError
+
+    kind, _, location = target.partition(":")
+    candidate = Path(location) / "scenario.yaml"
+    if kind == "sandbox" and candidate.is_file():
+        return candidate
+    raise InputError("no --scenario given" + (f", and {candidate} does not exist" if kind == "sandbox" else ""))
 
 
 class DemoCommand(Command):
@@ -78,6 +90,7 @@ def audit_and_report(target: str, scenario_path: Path, out: Path | None, args: a
     from auditor.analysis import analyse_run
     from auditor.audit import AuditOptions, default_run_directory, run_audit
     from auditor.devices import open_backend
+    from auditor.errors import InputError
     from auditor.rules import select_rules
     from auditor.scenario import RunnerOptions, load_scenario
     from auditor.store import read_run
@@ -88,6 +101,8 @@ def audit_and_report(target: str, scenario_path: Path, out: Path | None, args: a
     backend = open_backend(target)
     try:
         directory = out or default_run_directory(DEFAULT_RUNS_ROOT, backend.app_info().package)
+        if directory.exists() and any(directory.iterdir()):
+            raise InputError("run directory already exists and is not empty", where=str(directory))
         print(f"auditing {target} with {scenario_path} into {directory}", file=sys.stderr)
         options = AuditOptions(packs=packs, runner=RunnerOptions(permission_policy=args.permission_policy))
         outcome = run_audit(backend, scenario, directory, target=target, options=options)

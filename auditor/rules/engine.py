@@ -53,7 +53,8 @@ class Rule:
         """One section of the rule's docstring (What it detects, Why it matters, ...)."""
         pattern = rf"{re.escape(name)}:\s*(.*?)(?=\n\s*(?:{'|'.join(map(re.escape, DOC_SECTIONS))}):|\Z)"
         match = re.search(pattern, self.doc, re.S)
-        return " ".join(match.group(1).split()) if match else ""
+        text = " ".join(match.group(1).split()) if match else ""
+        return text[:1].upper() + text[1:]
 
 
 _REGISTRY: dict[str, Rule] = {}

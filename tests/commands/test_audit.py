@@ -36,3 +36,19 @@ def test_missing_arguments_are_argparse_usage_errors(capsys):
         main(["run"])
     assert exit_info.value.code == 2
     assert "--target" in capsys.readouterr().err
+
+
+def test_run_without_scenario_needs_one_unless_the_sandbox_app_has_its_own(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "run", "--target", f"sandbox:{tmp_path}")
+    assert code == EXIT_USAGE
+    assert f"no --scenario given, and {tmp_path}/scenario.yaml does not exist" in err
+
+
+def test_an_existing_run_directory_is_refused_before_anything_starts(capsys, tmp_path):
+    from auditor.resources import demo_app
+
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "meta.json").write_text("{}")
+    code, _, err = run_cli(capsys, "run", "--target", f"sandbox:{demo_app()}", "--out", str(tmp_path / "run"))
+    assert code == EXIT_USAGE
+    assert "run directory already exists" in err and "auditing" not in err

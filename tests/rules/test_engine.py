@@ -69,3 +69,11 @@ def test_violations_are_grouped_per_api_caller_and_phase_with_counts_and_range(c
     assert finding.screenshot == "screenshots/launch.svg"
     assert finding.explanation.en == "The SDK com.adsdk read android-id 3 times"
     assert finding.explanation.zh == "SDK com.adsdk读取android-id3次"
+
+
+def test_docs_rules_md_is_generated_from_the_registry():
+    from auditor.resources import SOURCE_ROOT
+    from auditor.rules.reference import render_rules_markdown
+
+    on_disk = (SOURCE_ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert on_disk == render_rules_markdown(), "docs/rules.md is stale: python -m auditor.rules.reference > docs/rules.md"

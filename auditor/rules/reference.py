@@ -1,0 +1,67 @@
+"""docs/rules.md, generated from the registry so the reference cannot drift from the rules.
+
+    python -m auditor.rules.reference > docs/rules.md
+"""
+
+from __future__ import annotations
+
+from auditor.rules.engine import DOC_SECTIONS, all_rules
+
+PREAMBLE = """\
+# Rules
+
+Generated from the rule registry by `python -m auditor.rules.reference > docs/rules.md`; edit the rules, not this file.
+
+## How calls are judged
+
+Every hooked call is placed on the run's timeline and gets the state the user had put the app in at that moment:
+
+- **consent**: `none` from a launch on a clean state until the user answers the app's privacy dialog, then `refused`
+  or `accepted`. A decision lasts across relaunches (the app keeps its data) until the user decides again or a
+  launch clears the app's state.
+- **permissions**: each runtime permission's last decision (`granted`, `granted-once`, `denied`, `denied-forever`).
+  A one-time grant ends when the app stops. Data guarded by several permissions (fine or coarse location) counts as
+  denied when none of them is granted and one was denied.
+- **foreground**: whether the app was on screen.
+
+Order is exact: each marker carries, per instrumented process, the agent's event sequence number at that moment.
+
+The **phase** shown with a finding sums this up: `pre-consent` (no decision yet), `refused` (the policy was
+refused), `permission-denied(GROUP)` (the data's permission was denied), `background`, or `consented`. A call is
+judged by the most specific rule: a read after the user refused the policy is a post-refusal finding, not also a
+pre-consent one.
+
+**Who called**: the innermost stack frame outside the platform (`android.*`, `androidx.*`, `java.*`...) decides.
+Classes under the app's package are the app's own code; any other class is a third-party SDK, named from
+`auditor/sdk_signatures.yaml` when its package is known, else by its first two package levels. Calls whose stack
+holds only platform frames are the platform's and are never findings.
+
+**The decision** a finding shows is the one the calls went against (the refusal, the denial); for calls before
+consent it is the user's first answer to the privacy dialog after them, so the report can say how long before the
+user agreed (or refused) the data was read.
+
+## The rules
+"""
+
+
+def render_rules_markdown() -> str:
+    lines = [PREAMBLE]
+    rules = all_rules()
+    lines.append("| id | pack | severity | title |")
+    lines.append("|---|---|---|---|")
+    for rule in rules:
+        lines.append(f"| [{rule.id}](#{rule.id.lower()}) | {rule.pack} | {rule.severity} | {rule.title.en} / {rule.title.zh} |")
+    for rule in rules:
+        lines += ["", f"### {rule.id}", "", f"**{rule.title.en}** / {rule.title.zh}", "",
+                  f"Pack `{rule.pack}`, severity **{rule.severity}**.", ""]
+        for section in DOC_SECTIONS:
+            if section == "References":
+                continue
+            lines.append(f"- **{section}.** {rule.section(section)}")
+        lines.append("- **Sources.** " + "; ".join(rule.clauses) + ".")
+        lines.append(f"- **Explanation in a report.** {rule.explanation.en} / {rule.explanation.zh}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_rules_markdown(), end="")
