@@ -87,8 +87,8 @@ class CatalogEntry(Model):
     """`all`, or the parameter-type lists of the overloads to hook."""
     kind: HookKind = HookKind.COLLECT
     pi_type: PIType | None = None
-    data: str
-    """What is read, for people: `IMEI`, `last known location`."""
+    data: Text
+    """What is read, for people: `IMEI`, `last known location` / `最近一次已知位置`."""
     permissions: list[str] = Field(default_factory=list)
     """Runtime permissions guarding this data (any one suffices), full names."""
     sensitive: list[str] = Field(default_factory=lambda: ["return"])
@@ -468,7 +468,7 @@ class Finding(Model):
     explanation: Text
     entry: str | None = None
     api: str | None = None
-    data: str | None = None
+    data: Text | None = None
     pi_type: PIType | None = None
     caller: Caller | None = None
     phase: str

@@ -168,7 +168,7 @@ def make_entry(entry_id: str, cls: str, method: str, overloads: object = "all") 
             "method": method,
             "overloads": overloads,
             "pi_type": "device-id",
-            "data": "test",
+            "data": {"en": "test", "zh": "test"},
             "description": Text(en="test entry", zh="测试条目"),
         }
     )

@@ -14,7 +14,7 @@ def entry(pi_type: PIType | None, sensitive: list[str] | None = None, kind: Hook
             "method": "read",
             "kind": kind,
             "pi_type": pi_type,
-            "data": "test data",
+            "data": {"en": "test data", "zh": "test data"},
             "sensitive": ["return"] if sensitive is None else sensitive,
             "description": Text(en="test", zh="测试"),
         }

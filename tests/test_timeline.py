@@ -19,7 +19,7 @@ FINE, COARSE = "android.permission.ACCESS_FINE_LOCATION", "android.permission.AC
 def catalog():
     def entry(id, cls, method, pi, permissions=()):
         return CatalogEntry.model_validate({
-            "id": id, "class": cls, "method": method, "pi_type": pi, "data": id,
+            "id": id, "class": cls, "method": method, "pi_type": pi, "data": {"en": id, "zh": id},
             "permissions": list(permissions), "description": Text(en=id, zh=id),
         })
 

@@ -446,7 +446,7 @@ class _ReportBuilder:
             explanation=_sentence(self.text(finding.explanation)),
             api=finding.api or "",
             entry=finding.entry or "",
-            data=finding.data or "",
+            data=self.text(finding.data) if finding.data else "",
             data_description=self.text(entry.description) if entry else "",
             pi_type=finding.pi_type.value if finding.pi_type else "",
             permissions=list(entry.permissions) if entry else [],
@@ -552,6 +552,9 @@ class _ReportBuilder:
             problem=problem,
         )
 
+    def data_name(self, call: Call) -> str:
+        return self.text(call.entry.data) if call.entry else call.event.api
+
     def call_rows(self, calls: Sequence[Call]) -> list[CallsRow]:
         groups: dict[tuple[str, str, str], list[Call]] = {}
         for call in calls:
@@ -564,7 +567,7 @@ class _ReportBuilder:
             rows.append(CallsRow(
                 at=self.at(first.event.ts),
                 until=self.at(members[-1].event.ts),
-                data=_data_name(first),
+                data=self.data_name(first),
                 api=first.event.api,
                 caller=self.text(describe_caller(first.caller)),
                 phase=first.phase,
@@ -581,7 +584,7 @@ class _ReportBuilder:
             groups.setdefault(call.phase, []).append(call)
         rows = []
         for phase, members in groups.items():
-            data = Counter(_data_name(c) for c in members)
+            data = Counter(self.data_name(c) for c in members)
             callers = Counter(_sentence(self.text(describe_caller(c.caller))) for c in members)
             rows.append(PhaseRow(
                 phase=phase,
@@ -677,10 +680,6 @@ def _capitalised(text: str) -> str:
 
 def _anchor(finding: Finding) -> str:
     return f"finding-{finding.id}"
-
-
-def _data_name(call: Call) -> str:
-    return call.entry.data if call.entry else call.event.api
 
 
 def _most_common(counts: Counter[str]) -> list[tuple[str, int]]:

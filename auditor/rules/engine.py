@@ -143,7 +143,7 @@ def _group(current: Rule, violations: list[Violation], timeline: Timeline) -> It
         decision = members[0].decision
         screenshot = timeline.screenshot_for(first)
         count = len(members)
-        data = first.entry.data if first.entry else first.event.api
+        data = first.entry.data if first.entry else Text(en=first.event.api, zh=first.event.api)
         caller = describe_caller(first.caller)
         times = Text(en="once" if count == 1 else f"{count} times", zh=f"{count}次")
         yield Finding(
@@ -170,11 +170,11 @@ def _group(current: Rule, violations: list[Violation], timeline: Timeline) -> It
         )
 
 
-def _explain(template: Text, caller: Text, data: str, count: int, times: Text, decision: Marker | None) -> Text:
+def _explain(template: Text, caller: Text, data: Text, count: int, times: Text, decision: Marker | None) -> Text:
     said = describe_marker(decision) if decision is not None else Text(en="a decision", zh="用户决定")
-    english = template.en.format(caller=caller.en, data=data, count=count, times=times.en,
+    english = template.en.format(caller=caller.en, data=data.en, count=count, times=times.en,
                                  decision=said.en[:1].lower() + said.en[1:])
-    chinese = template.zh.format(caller=caller.zh, data=data, count=count, times=times.zh, decision=said.zh)
+    chinese = template.zh.format(caller=caller.zh, data=data.zh, count=count, times=times.zh, decision=said.zh)
     return Text(en=english[:1].upper() + english[1:], zh=chinese)
 
 

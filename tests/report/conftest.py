@@ -56,7 +56,7 @@ HOOK_FAILURE = ("process com.example.shop (pid 1000): 1 hook(s) failed to instal
 def catalog_entry(entry_id: str, cls: str, method: str, pi_type: str, data: str,
                   permissions: tuple[str, ...] = (), description: Text | None = None) -> CatalogEntry:
     return CatalogEntry.model_validate({
-        "id": entry_id, "class": cls, "method": method, "pi_type": pi_type, "data": data,
+        "id": entry_id, "class": cls, "method": method, "pi_type": pi_type, "data": {"en": data, "zh": data},
         "permissions": list(permissions),
         "description": description or Text(en=f"{data} (en)", zh=f"{data}（中文）"),
     })

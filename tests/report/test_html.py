@@ -286,7 +286,7 @@ def hostile_finding(lang: Lang) -> tuple[Finding, set[str]]:
     finding = Finding(
         id=p("finding-id"), rule=p("rule"), pack=p("pack"), severity="high",
         title=Text(en=p("title-en"), zh=p("title-zh")), explanation=Text(en=p("explanation-en"), zh=p("explanation-zh")),
-        entry=p("finding-entry"), api=p("finding-api"), data=p("finding-data"),
+        entry=p("finding-entry"), api=p("finding-api"), data=Text(en=p("finding-data"), zh=p("finding-data")),
         caller=Caller(origin="sdk", frame=p("caller-frame"), package=p("caller-package"), sdk=p("caller-sdk"),
                       vendor=p("caller-vendor")),
         phase=p("phase"), count=1, first_ts=0, last_ts=0,

@@ -8,7 +8,7 @@ FINE, COARSE = "android.permission.ACCESS_FINE_LOCATION", "android.permission.AC
 
 def _entry(id, cls, method, pi=None, permissions=(), kind="collect"):
     return CatalogEntry.model_validate({
-        "id": id, "class": cls, "method": method, "pi_type": pi, "kind": kind, "data": id.split(".")[-1],
+        "id": id, "class": cls, "method": method, "pi_type": pi, "kind": kind, "data": {"en": id.split(".")[-1], "zh": id.split(".")[-1]},
         "permissions": list(permissions), "description": Text(en=id, zh=id),
     })
 
