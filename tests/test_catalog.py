@@ -113,7 +113,7 @@ ENTRY = """
     class: android.test.Api
     method: read
     pi_type: device-id
-    data: {en: a value, zh: 一个值}
+    data: {{en: a value, zh: 一个值}}
     description: {{en: reads, zh: 读取}}
 """
 
