@@ -48,7 +48,9 @@ class Catalog:
                 "cls": entry.class_name,
                 "method": entry.method,
                 "overloads": entry.overloads,
-                "match": entry.match.model_dump() if entry.match else None,
+                "match": entry.match.model_dump(exclude_none=True) if entry.match else None,
+                "receiver": entry.receiver,
+                "bundled": entry.bundled,
             }
             for entry in self.entries
         ]

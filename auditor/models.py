@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Model(BaseModel):
@@ -58,6 +58,14 @@ class HookKind(str, Enum):
     """Reads personal information."""
     PERMISSION_REQUEST = "permission-request"
     """Asks the user for a runtime permission."""
+    PERMISSION_CHECK = "permission-check"
+    """Asks the platform whether a permission is granted (checkSelfPermission): no data, no prompt."""
+    PERMISSION_RESULT = "permission-result"
+    """Delivers the user's answer to the app (onRequestPermissionsResult)."""
+    NETWORK = "network"
+    """Opens a connection or resolves a host: the host is recorded, for third-party sharing."""
+    COMPONENT_START = "component-start"
+    """Starts, binds or wakes a component, possibly of another app (autostart / 关联启动)."""
 
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -69,10 +77,19 @@ SEVERITY_ORDER: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 
 
 
 class ArgMatch(Model):
-    """Record a call only when argument `arg` (0-based) equals one of `equals` (e.g. Settings key android_id)."""
+    """Record a call only when argument `arg` (0-based), as text, equals one of `equals` (Settings key `android_id`)
+    or starts with one of `prefix` (a content URI's authority). Several entries may watch one method with different
+    matches (ContentResolver.query for contacts, SMS, call log...): a call is recorded once, for the first that matches."""
 
     arg: int = Field(ge=0)
-    equals: list[str] = Field(min_length=1)
+    equals: list[str] | None = Field(default=None, min_length=1)
+    prefix: list[str] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_test(self) -> "ArgMatch":
+        if (self.equals is None) == (self.prefix is None):
+            raise ValueError("give exactly one of `equals` or `prefix`")
+        return self
 
 
 class CatalogEntry(Model):
@@ -94,6 +111,11 @@ class CatalogEntry(Model):
     sensitive: list[str] = Field(default_factory=lambda: ["return"])
     """Where the personal information travels: `return`, `arg0`, `arg1`... Those values are masked on disk."""
     match: ArgMatch | None = None
+    receiver: bool = False
+    """Record the object the method is called on (a URL's host lives in the URL object, not in the arguments)."""
+    bundled: bool = False
+    """The class ships inside apps (androidx, SDKs), not in the platform: hooked when a class loader that has it
+    appears; not finding it in the platform at start-up is expected, not a failure."""
     since: int | None = None
     until: int | None = None
     description: Text
@@ -132,6 +154,8 @@ class AgentEvent(Model):
     """Parameter types of the overload that fired: `(java.lang.String,long,float,android.location.LocationListener)`."""
     args: list[AgentValue] = Field(default_factory=list)
     ret: AgentValue | None = None
+    receiver: AgentValue | None = None
+    """The object the method was called on, for entries with `receiver: true`."""
     threw: AgentThrown | None = None
     tid: int
     tname: str
@@ -208,6 +232,7 @@ class HookEvent(Model):
     sig: str
     args: list[RecordedValue] = Field(default_factory=list)
     ret: RecordedValue | None = None
+    receiver: RecordedValue | None = None
     threw: AgentThrown | None = None
     thread: str
     tid: int
@@ -215,8 +240,9 @@ class HookEvent(Model):
     """Content digest of the stack in stacks.jsonl."""
 
     def values(self) -> list[tuple[str, RecordedValue]]:
-        """Every recorded value with its position: `arg0`, `arg1`..., `return`."""
-        found = [(f"arg{index}", value) for index, value in enumerate(self.args)]
+        """Every recorded value with its position: `this`, `arg0`, `arg1`..., `return`."""
+        found = [("this", self.receiver)] if self.receiver is not None else []
+        found += [(f"arg{index}", value) for index, value in enumerate(self.args)]
         return found + ([("return", self.ret)] if self.ret is not None else [])
 
 
