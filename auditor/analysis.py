@@ -1,4 +1,4 @@
-"""From a run directory to findings: timeline, then rules. No device, no I/O beyond reading the run."""
+"""From a run directory to findings: saved screens and timeline, then rules. No device, only reading the run."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from typing import Iterable
 
 from auditor import __version__
 from auditor.catalog import Catalog, load_catalog
-from auditor.models import FindingsDocument
+from auditor.errors import DeviceError
+from auditor.models import ConsentDecision, ConsentRefusalUnavailable, FindingsDocument, ScreenshotTaken
 from auditor.rules import Analysis, analyse, select_rules
+from auditor.rules.settings import RuleSettings
+from auditor.scenario.hierarchy import parse_hierarchy
 from auditor.store import RunData
-from auditor.timeline import Timeline, build_timeline
+from auditor.timeline import ScreenText, Timeline, build_timeline
 
 
 @dataclass
@@ -19,6 +22,7 @@ class RunAnalysis:
     catalog: Catalog
     timeline: Timeline
     analysis: Analysis
+    settings: RuleSettings
 
     def findings_document(self) -> FindingsDocument:
         return FindingsDocument(
@@ -26,11 +30,45 @@ class RunAnalysis:
             run_id=self.run.meta.run_id,
             app=self.run.meta.app,
             rules_run=self.analysis.rules_run,
+            rules_not_evaluated=self.analysis.not_evaluated,
             findings=self.analysis.findings,
         )
 
 
-def analyse_run(run: RunData, packs: Iterable[str] | None = None, catalog: Catalog | None = None) -> RunAnalysis:
+def analyse_run(
+    run: RunData,
+    packs: Iterable[str] | None = None,
+    catalog: Catalog | None = None,
+    settings: RuleSettings | None = None,
+) -> RunAnalysis:
     catalog = catalog or load_catalog()
-    timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package)
-    return RunAnalysis(run, catalog, timeline, analyse(timeline, select_rules(packs)))
+    settings = settings or RuleSettings()
+    screens = load_screens(run)
+    timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens)
+    return RunAnalysis(run, catalog, timeline, analyse(timeline, select_rules(packs), settings), settings)
+
+
+def load_screens(run: RunData) -> dict[str, ScreenText]:
+    """Every hierarchy dump the markers refer to, as texts per window. A missing or unreadable dump is a problem
+    of the run (listed with the others), not a reason to stop."""
+    paths: set[str] = set()
+    for marker in run.markers:
+        if isinstance(marker, ScreenshotTaken) and marker.hierarchy:
+            paths.add(marker.hierarchy)
+        if isinstance(marker, (ConsentDecision, ConsentRefusalUnavailable)) and marker.dialog.hierarchy:
+            paths.add(marker.dialog.hierarchy)
+    screens: dict[str, ScreenText] = {}
+    for relative in sorted(paths):
+        path = run.directory / relative
+        try:
+            hierarchy = parse_hierarchy(path.read_bytes(), source=relative)
+        except (OSError, DeviceError) as exc:
+            run.problems.append(f"{relative}: unreadable screen ({exc})")
+            continue
+        windows = []
+        for window in range(hierarchy.window_count):
+            nodes = hierarchy.window_nodes(window)
+            package = nodes[0].package if nodes else ""
+            windows.append((package, tuple(hierarchy.texts(window))))
+        screens[relative] = ScreenText(tuple(windows))
+    return screens

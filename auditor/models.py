@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 class Model(BaseModel):
     """Base for every record: unknown fields are errors, so a typo in data never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True, use_attribute_docstrings=True)
 
 
 class Text(Model):
@@ -86,7 +86,7 @@ class ArgMatch(Model):
     prefix: list[str] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
-    def _one_test(self) -> "ArgMatch":
+    def _one_test(self) -> ArgMatch:
         if (self.equals is None) == (self.prefix is None):
             raise ValueError("give exactly one of `equals` or `prefix`")
         return self
@@ -116,8 +116,14 @@ class CatalogEntry(Model):
     bundled: bool = False
     """The class ships inside apps (androidx, SDKs), not in the platform: hooked when a class loader that has it
     appears; not finding it in the platform at start-up is expected, not a failure."""
+    declared_in: str | None = None
+    """The public platform class that declares the method when `class` is a hidden implementation of it
+    (`android.content.pm.PackageManager` for `android.app.ApplicationPackageManager`): the API proof checks there."""
     since: int | None = None
+    """First API level with the method (its oldest hooked overload), as the platform declarations say; 21, the
+    oldest level they cover, for anything older. None for bundled classes, which ship with the app."""
     until: int | None = None
+    """The API level that removed the method from the platform, when it was removed."""
     description: Text
 
     @property
@@ -280,6 +286,8 @@ class ConsentDialogInfo(Model):
     prechecked: bool = False
     hierarchy: str | None = None
     """Run-dir-relative path of the saved hierarchy dump."""
+    acknowledge_only: bool = False
+    """The only way on is an acknowledgement ("OK", "Got it", "我知道了"): nothing to agree to, nothing to refuse."""
 
 
 class StepRef(Model):
@@ -356,7 +364,8 @@ class ConsentDecision(MarkerBase):
 
 class ConsentDialogMissing(MarkerBase):
     kind: Literal["consent-dialog-missing"] = "consent-dialog-missing"
-    wanted: Literal["accept", "refuse"]
+    wanted: Literal["accept", "refuse", "none"]
+    """What the step was to do with the dialog (`none`: only look at it)."""
     texts: list[str] = Field(default_factory=list)
 
 
@@ -399,11 +408,28 @@ class ConsentRefusalUnavailable(MarkerBase):
     dialog: ConsentDialogInfo
 
 
+class ConsentDialogShown(MarkerBase):
+    """The app's privacy dialog as first found by a step that only looks (`consent: none`): nothing was tapped."""
+
+    kind: Literal["consent-dialog"] = "consent-dialog"
+    dialog: ConsentDialogInfo
+
+
+class ConsentRefusalIneffective(MarkerBase):
+    """The user refused, and the same privacy dialog came back: refusing only leads back to the dialog."""
+
+    kind: Literal["consent-refusal-ineffective"] = "consent-refusal-ineffective"
+    dialog: ConsentDialogInfo
+    """The dialog shown again after the refusal (its saved hierarchy is that later screen)."""
+    control: DialogControl
+    """The reject control that was tapped."""
+
+
 Marker = Annotated[
     Union[
         RunStarted, RunEnded, StepStarted, StepEnded, AppLaunched, AppStopped, ProcessStarted,
         ProcessEnded, ConsentDecision, ConsentDialogMissing, PermissionDecision, AppBackgrounded,
-        AppForegrounded, ScreenshotTaken, ConsentRefusalUnavailable,
+        AppForegrounded, ScreenshotTaken, ConsentRefusalUnavailable, ConsentDialogShown, ConsentRefusalIneffective,
     ],
     Field(discriminator="kind"),
 ]
@@ -472,6 +498,8 @@ class Caller(Model):
     sdk: str | None = None
     """SDK name when known, else the package prefix of a third-party caller."""
     vendor: str | None = None
+    category: str | None = None
+    """The SDK's category in `auditor/sdk_signatures.yaml` (advertising, push, library...) when it is listed there."""
 
 
 class DecisionRef(Model):
@@ -508,6 +536,12 @@ class Finding(Model):
     """Run-dir-relative screenshot of what the user saw nearest the first occurrence."""
     outcomes: dict[str, int] = Field(default_factory=dict)
     """How the calls ended: `returned` or the exception class, with counts."""
+    subject: str | None = None
+    """What a finding about the user interface concerns (a permission group, the privacy dialog), when not an API."""
+    detail: Text | None = None
+    """The measurement or extra evidence behind the finding (a rate, an area ratio, a host)."""
+    suppressed: str | None = None
+    """Why this finding was accepted (from the rule settings); a suppressed finding does not count in the verdict."""
 
 
 class FindingsDocument(Model):
@@ -518,4 +552,6 @@ class FindingsDocument(Model):
     run_id: str
     app: AppInfo
     rules_run: list[str]
+    rules_not_evaluated: dict[str, str] = Field(default_factory=dict)
+    """Rule id -> why it could not be evaluated on this run (e.g. no app category given)."""
     findings: list[Finding]

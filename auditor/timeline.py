@@ -93,6 +93,31 @@ def _drop_one_time(permissions: Mapping[str, PermissionDecision]) -> Mapping[str
     return MappingProxyType({p: d for p, d in permissions.items() if d.decision != "granted-once"})
 
 
+def phase_of(state: UserState, denial: PermissionDecision | None = None) -> str:
+    """Where a moment stands against the user's decisions, in one word: `pre-consent`, `refused`,
+    `permission-denied(GROUP)` (the data's permission was denied), `background` or `consented`."""
+    if state.consent == "none":
+        return "pre-consent"
+    if state.consent == "refused":
+        return "refused"
+    if denial is not None:
+        return f"permission-denied({denial.group})"
+    if not state.foreground:
+        return "background"
+    return "consented"
+
+
+@dataclass(frozen=True)
+class ScreenText:
+    """The texts of one saved screen (hierarchy dump), window by window, topmost last."""
+
+    windows: tuple[tuple[str, tuple[str, ...]], ...]
+    """(package, texts and content descriptions) per window."""
+
+    def texts(self, package: str | None = None) -> list[str]:
+        return [text for pkg, texts in self.windows if package is None or pkg == package for text in texts]
+
+
 @dataclass(frozen=True)
 class Call:
     """A hooked call placed on the timeline."""
@@ -124,16 +149,7 @@ class Call:
     @property
     def phase(self) -> str:
         """One word for people: where this call stands against the user's decisions."""
-        if self.state.consent == "none":
-            return "pre-consent"
-        if self.state.consent == "refused":
-            return "refused"
-        denial = self.denial
-        if denial is not None:
-            return f"permission-denied({denial.group})"
-        if not self.state.foreground:
-            return "background"
-        return "consented"
+        return phase_of(self.state, self.denial)
 
 
 @dataclass
@@ -143,13 +159,17 @@ class Timeline:
     states: list[UserState]
     """states[k] is the state after the first k markers."""
     app_package: str
+    screens: Mapping[str, ScreenText] = field(default_factory=dict)
+    """Saved screens by run-relative hierarchy path (loaded by the analysis, so rules stay free of I/O)."""
 
     def collections(self) -> Iterator[Call]:
         """Calls that read personal information, made by the app or a third party (not by the platform itself)."""
         return (call for call in self.calls if call.collects and call.by_app_or_sdk)
 
-    def first_marker_after(self, call: Call, kind: type[AnyMarker]) -> AnyMarker | None:
-        for marker in self.markers[call.markers_before:]:
+    def first_marker_after(self, anchor: Call | MarkerBase, kind: type[AnyMarker]) -> AnyMarker | None:
+        """The first marker of `kind` after a call or a marker."""
+        start = anchor.markers_before if isinstance(anchor, Call) else self.position(anchor) + 1  # type: ignore[arg-type]
+        for marker in self.markers[start:]:
             if isinstance(marker, kind):
                 return marker
         return None
@@ -161,6 +181,24 @@ class Timeline:
             return before[-1]
         return next((m for m in self.markers[call.markers_before:] if isinstance(m, ScreenshotTaken)), None)
 
+    def screenshot_near(self, marker: Marker) -> ScreenshotTaken | None:
+        """What the user saw at a moment: the last screenshot taken at or before the marker, else the next one."""
+        position = self.position(marker)
+        before = [m for m in self.markers[: position + 1] if isinstance(m, ScreenshotTaken)]
+        if before:
+            return before[-1]
+        return next((m for m in self.markers[position + 1:] if isinstance(m, ScreenshotTaken)), None)
+
+    def position(self, marker: Marker) -> int:
+        """Index of `marker` in `markers` (seq numbers may have gaps where a record was unreadable)."""
+        return bisect_right([m.seq for m in self.markers], marker.seq) - 1
+
+    def state_after(self, marker: Marker) -> UserState:
+        return self.states[self.position(marker) + 1]
+
+    def markers_of(self, kind: type[AnyMarker]) -> list[AnyMarker]:
+        return [m for m in self.markers if isinstance(m, kind)]
+
     def process_ends(self) -> list[ProcessEnded]:
         return [m for m in self.markers if isinstance(m, ProcessEnded)]
 
@@ -171,6 +209,7 @@ def build_timeline(
     stacks: Mapping[str, Sequence[str]],
     catalog: Catalog,
     app_package: str,
+    screens: Mapping[str, ScreenText] | None = None,
 ) -> Timeline:
     ordered_markers = sorted(markers, key=lambda marker: marker.seq)
     states = [UserState()]
@@ -190,7 +229,7 @@ def build_timeline(
                 markers_before=before,
             )
         )
-    return Timeline(calls, ordered_markers, states, app_package)
+    return Timeline(calls, ordered_markers, states, app_package, dict(screens or {}))
 
 
 def _markers_before(markers: Sequence[Marker], event: HookEvent) -> int:

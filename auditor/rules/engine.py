@@ -1,7 +1,8 @@
 """Rules: short pure functions over a Timeline, with their metadata in one decorator.
 
-A rule yields a `Violation` per offending call; the engine groups them into findings (one per rule, API,
-caller and phase, with counts, first and last occurrence and every event id), attaches the evidence and
+A rule is a function of the inputs it names (`timeline`, `settings`) that yields a `Violation` per offending call
+or moment; the engine groups them into findings (one per rule, API, caller and phase, or per rule and subject for
+moments, with counts, first and last occurrence and the evidence), applies the settings' suppressions, and
 isolates a rule that raises so that one broken rule never hides the others' findings.
 """
 
@@ -20,7 +21,8 @@ from typing import Callable, Iterable, Iterator
 from auditor.describe import describe_caller, describe_marker
 from auditor.errors import InputError
 from auditor.models import SEVERITY_ORDER, DecisionRef, Finding, Marker, Severity, Text
-from auditor.timeline import Call, Timeline
+from auditor.rules.settings import RuleSettings
+from auditor.timeline import Call, Timeline, phase_of
 
 RULE_ID = re.compile(r"^[A-Z]{2,4}(-[A-Z0-9]+)+$")
 DOC_SECTIONS = ("What it detects", "Why it matters", "Example evidence", "Remediation", "References")
@@ -28,12 +30,30 @@ DOC_SECTIONS = ("What it detects", "Why it matters", "Example evidence", "Remedi
 
 @dataclass(frozen=True)
 class Violation:
-    call: Call
+    """One piece of evidence a rule found: a call the app made, or a moment of the run (a dialog it showed, an exit)."""
+
+    call: Call | None = None
     decision: Marker | None = None
     """The user decision the call went against (the refusal, the denial), or that it preceded (the later consent)."""
+    marker: Marker | None = None
+    """For evidence that is not a call: the marker that shows it (a dialog answered, a process that ended)."""
+    subject: str = ""
+    """What a marker violation concerns (a permission group, `privacy-dialog`): findings are grouped by it."""
+    detail: Text | None = None
+    """The measurement behind it, in words: shown with the finding."""
+
+    def __post_init__(self) -> None:
+        if (self.call is None) == (self.marker is None):
+            raise ValueError("a violation is either a call or a marker")
 
 
-RuleFunction = Callable[[Timeline], Iterable[Violation]]
+class RuleSkipped(Exception):
+    """Raised by a rule that cannot judge this run (it lacks an input, such as the app category); the reason is shown."""
+
+
+RuleFunction = Callable[..., Iterable[Violation]]
+RULE_INPUTS = ("timeline", "settings")
+"""What a rule function may ask for, by parameter name."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +63,7 @@ class Rule:
     severity: Severity
     title: Text
     explanation: Text
-    """One sentence for a non-engineer. Placeholders: {caller} {data} {count} {times} {decision}
+    """One sentence for a non-engineer. Placeholders: {caller} {data} {count} {times} {subject} {decision}
     (the user decision in words, e.g. "the user refused the privacy policy (tapped “Disagree”)")."""
     clauses: tuple[str, ...]
     check: RuleFunction
@@ -71,6 +91,9 @@ def rule(
         if id in _REGISTRY:
             problems.append(f"id {id!r} is registered twice")
         problems += [f"docstring lacks section {name!r}" for name in DOC_SECTIONS if f"{name}:" not in doc]
+        unknown = [p for p in inspect.signature(check).parameters if p not in RULE_INPUTS]
+        if unknown:
+            problems.append(f"asks for {', '.join(unknown)}; a rule may ask for {', '.join(RULE_INPUTS)}")
         if problems:
             raise RuntimeError(f"rule {check.__module__}.{check.__name__}: " + "; ".join(problems))
         _REGISTRY[id] = Rule(id, pack, severity, title, explanation, tuple(clauses), check, doc)
@@ -112,69 +135,157 @@ class Analysis:
     findings: list[Finding]
     rules_run: list[str]
     failures: list[RuleFailure] = field(default_factory=list)
+    not_evaluated: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def active_findings(self) -> list[Finding]:
+        """Findings that count in the verdict: all but the suppressed ones."""
+        return [f for f in self.findings if f.suppressed is None]
 
 
-def analyse(timeline: Timeline, rules: Iterable[Rule]) -> Analysis:
+def analyse(timeline: Timeline, rules: Iterable[Rule], settings: RuleSettings | None = None) -> Analysis:
+    settings = settings or RuleSettings()
+    rules = list(rules)
+    _check_suppressions(settings, rules)
+    inputs = {"timeline": timeline, "settings": settings}
     findings: list[Finding] = []
     rules_run: list[str] = []
     failures: list[RuleFailure] = []
+    not_evaluated: dict[str, str] = {}
     for current in rules:
-        rules_run.append(current.id)
+        wanted = {name: inputs[name] for name in inspect.signature(current.check).parameters}
         try:
-            violations = list(current.check(timeline))
+            violations = list(current.check(**wanted))
+        except RuleSkipped as skipped:
+            not_evaluated[current.id] = str(skipped)
+            continue
         except Exception:  # a broken rule must not hide the others' findings
             failures.append(RuleFailure(current.id, traceback.format_exc(limit=3).strip().splitlines()[-1]))
             continue
-        findings.extend(_group(current, violations, timeline))
-    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.first_ts, f.rule))
-    return Analysis(findings, rules_run, failures)
+        rules_run.append(current.id)
+        findings.extend(_suppress(f, settings) for f in _group(current, violations, timeline))
+    findings.sort(key=lambda f: (f.suppressed is not None, SEVERITY_ORDER[f.severity], f.first_ts, f.rule))
+    return Analysis(findings, rules_run, failures, not_evaluated)
+
+
+def _check_suppressions(settings: RuleSettings, rules: list[Rule]) -> None:
+    known = {r.id for r in all_rules()}
+    for suppression in settings.suppressions:
+        if suppression.rule not in known:
+            raise InputError(f"suppression names unknown rule {suppression.rule!r}")
+
+
+def _suppress(finding: Finding, settings: RuleSettings) -> Finding:
+    caller = None
+    if finding.caller is not None:
+        caller = "app" if finding.caller.origin == "app" else (finding.caller.sdk or finding.caller.package)
+    for suppression in settings.suppressions:
+        if (suppression.rule == finding.rule
+                and suppression.entry in (None, finding.entry)
+                and suppression.caller in (None, caller)):
+            return finding.model_copy(update={"suppressed": suppression.reason})
+    return finding
 
 
 def _group(current: Rule, violations: list[Violation], timeline: Timeline) -> Iterator[Finding]:
-    groups: dict[tuple[str, str, str], list[Violation]] = {}
+    calls: dict[tuple[str, str, str], list[Violation]] = {}
+    moments: dict[str, list[Violation]] = {}
     for violation in violations:
-        call = violation.call
-        key = (call.event.entry, call.caller.sdk or call.caller.origin, call.phase)
-        groups.setdefault(key, []).append(violation)
-    for (entry_id, caller_key, phase), members in groups.items():
-        members.sort(key=lambda v: v.call.event.ts)
-        first = members[0].call
-        last = members[-1].call
-        decision = members[0].decision
-        screenshot = timeline.screenshot_for(first)
-        count = len(members)
-        data = first.entry.data if first.entry else Text(en=first.event.api, zh=first.event.api)
-        caller = describe_caller(first.caller)
-        times = Text(en="once" if count == 1 else f"{count} times", zh=f"{count}次")
-        yield Finding(
-            id=_finding_id(current.id, entry_id, caller_key, phase),
-            rule=current.id,
-            pack=current.pack,
-            severity=current.severity,
-            title=current.title,
-            explanation=_explain(current.explanation, caller, data, count, times, decision),
-            entry=entry_id,
-            api=first.event.api,
-            data=data,
-            pi_type=first.entry.pi_type if first.entry else None,
-            caller=first.caller,
-            phase=phase,
-            count=count,
-            first_ts=first.event.ts,
-            last_ts=last.event.ts,
-            decision=_decision_ref(decision) if decision is not None else None,
-            event_ids=[v.call.event.id for v in members],
-            marker_seqs=sorted({v.decision.seq for v in members if v.decision is not None}),
-            screenshot=screenshot.path if screenshot else None,
-            outcomes=dict(Counter(v.call.outcome for v in members)),
-        )
+        if violation.call is not None:
+            call = violation.call
+            key = (call.event.entry, call.caller.sdk or call.caller.origin, call.phase)
+            calls.setdefault(key, []).append(violation)
+        else:
+            moments.setdefault(violation.subject, []).append(violation)
+    for (entry_id, caller_key, phase), members in calls.items():
+        yield _call_finding(current, entry_id, caller_key, phase, members, timeline)
+    for subject, members in moments.items():
+        yield _moment_finding(current, subject, members, timeline)
 
 
-def _explain(template: Text, caller: Text, data: Text, count: int, times: Text, decision: Marker | None) -> Text:
+def _call_finding(current: Rule, entry_id: str, caller_key: str, phase: str, members: list[Violation],
+                  timeline: Timeline) -> Finding:
+    members.sort(key=lambda v: v.call.event.ts if v.call else 0.0)
+    first = _call(members[0])
+    last = _call(members[-1])
+    decision = members[0].decision
+    screenshot = timeline.screenshot_for(first)
+    count = len(members)
+    data = first.entry.data if first.entry else Text(en=first.event.api, zh=first.event.api)
+    times = Text(en="once" if count == 1 else f"{count} times", zh=f"{count}次")
+    return Finding(
+        id=_finding_id(current.id, entry_id, caller_key, phase),
+        rule=current.id,
+        pack=current.pack,
+        severity=current.severity,
+        title=current.title,
+        explanation=_explain(current.explanation, caller=describe_caller(first.caller), data=data, count=count,
+                             times=times, decision=decision, subject=""),
+        entry=entry_id,
+        api=first.event.api,
+        data=data,
+        pi_type=first.entry.pi_type if first.entry else None,
+        caller=first.caller,
+        phase=phase,
+        count=count,
+        first_ts=first.event.ts,
+        last_ts=last.event.ts,
+        decision=_decision_ref(decision) if decision is not None else None,
+        event_ids=[_call(v).event.id for v in members],
+        marker_seqs=sorted({v.decision.seq for v in members if v.decision is not None}),
+        screenshot=screenshot.path if screenshot else None,
+        outcomes=dict(Counter(_call(v).outcome for v in members)),
+        detail=members[0].detail,
+    )
+
+
+def _moment_finding(current: Rule, subject: str, members: list[Violation], timeline: Timeline) -> Finding:
+    members.sort(key=lambda v: v.marker.seq if v.marker else 0)
+    first = _marker(members[0])
+    last = _marker(members[-1])
+    decision = members[0].decision
+    state = timeline.state_after(first)
+    screenshot = timeline.screenshot_near(first)
+    count = len(members)
+    times = Text(en="once" if count == 1 else f"{count} times", zh=f"{count}次")
+    none = Text(en="", zh="")
+    return Finding(
+        id=_finding_id(current.id, "", subject, ""),
+        rule=current.id,
+        pack=current.pack,
+        severity=current.severity,
+        title=current.title,
+        explanation=_explain(current.explanation, caller=none, data=none, count=count, times=times,
+                             decision=decision, subject=subject),
+        subject=subject,
+        phase=phase_of(state),
+        count=count,
+        first_ts=first.ts,
+        last_ts=last.ts,
+        decision=_decision_ref(decision) if decision is not None else None,
+        marker_seqs=sorted({_marker(v).seq for v in members} | {v.decision.seq for v in members if v.decision}),
+        screenshot=screenshot.path if screenshot else None,
+        detail=members[0].detail,
+    )
+
+
+def _call(violation: Violation) -> Call:
+    assert violation.call is not None
+    return violation.call
+
+
+def _marker(violation: Violation) -> Marker:
+    assert violation.marker is not None
+    return violation.marker
+
+
+def _explain(template: Text, *, caller: Text, data: Text, count: int, times: Text, decision: Marker | None,
+             subject: str) -> Text:
     said = describe_marker(decision) if decision is not None else Text(en="a decision", zh="用户决定")
-    english = template.en.format(caller=caller.en, data=data.en, count=count, times=times.en,
+    english = template.en.format(caller=caller.en, data=data.en, count=count, times=times.en, subject=subject,
                                  decision=said.en[:1].lower() + said.en[1:])
-    chinese = template.zh.format(caller=caller.zh, data=data.zh, count=count, times=times.zh, decision=said.zh)
+    chinese = template.zh.format(caller=caller.zh, data=data.zh, count=count, times=times.zh, subject=subject,
+                                 decision=said.zh)
     return Text(en=english[:1].upper() + english[1:], zh=chinese)
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from auditor.rules.engine import DOC_SECTIONS, all_rules
+from auditor.rules.settings import COMPARED_PI_TYPES, OverFrequency, RuleSettings, app_categories
 
 PREAMBLE = """\
 # Rules
@@ -44,6 +45,55 @@ user agreed (or refused) the data was read.
 """
 
 
+SETTINGS_INTRO = """\
+
+## Settings
+
+`--config FILE` reads rule settings from YAML; every field is optional and these are the defaults. `--category`
+on the command line overrides the file's `category`.
+
+```yaml
+category: shopping            # id, number, English or Chinese name (网上购物); enables CN-UNNECESSARY-PI
+first_party_hosts: [example.com]   # the publisher's hosts; default: the domain the package name reverses to
+overfreq:
+  window_s: 30
+  max_calls: {device-id: 5, location: 5, installed-apps: 3, running-apps: 3, clipboard: 3, default: 10}
+frequent_request_window_h: 48
+exit_after_refusal_s: 5
+suppressions:                 # accepted findings: kept in the report with the reason, not counted in the verdict
+  - rule: CN-OVERFREQ
+    entry: location.updates   # optional: a catalog id
+    caller: app               # optional: `app`, or an SDK name / package prefix as findings show it
+    reason: Navigation app; location every second is its function (accepted by the privacy officer, 2026-03)
+```
+"""
+
+
+def _settings_table() -> list[str]:
+    lines = ["", "| setting | default | meaning |", "|---|---|---|"]
+    defaults = RuleSettings()
+    for name, field in RuleSettings.model_fields.items():
+        if name == "overfreq":
+            value = f"window {OverFrequency().window_s:g} s, {OverFrequency().max_calls}"
+        else:
+            value = repr(getattr(defaults, name))
+        lines.append(f"| `{name}` | {value} | {' '.join((field.description or '').split())} |")
+    return lines
+
+
+def _categories_table() -> list[str]:
+    compared = ", ".join(sorted(t.value for t in COMPARED_PI_TYPES))
+    lines = ["", "## App categories", "",
+             "The 39 categories of 《常见类型移动互联网应用程序必要个人信息范围规定》 and what CN-UNNECESSARY-PI lets each "
+             f"read from the device. Compared types: {compared}.", "",
+             "| # | id | category | necessary information | may read |", "|---|---|---|---|---|"]
+    for category in app_categories():
+        may = ", ".join(t.value for t in category.necessary) or "nothing"
+        lines.append(f"| {category.number} | `{category.id}` | {category.zh} {category.en} | "
+                     f"{category.necessary_text.zh} / {category.necessary_text.en} | {may} |")
+    return lines
+
+
 def render_rules_markdown() -> str:
     lines = [PREAMBLE]
     rules = all_rules()
@@ -60,6 +110,9 @@ def render_rules_markdown() -> str:
             lines.append(f"- **{section}.** {rule.section(section)}")
         lines.append("- **Sources.** " + "; ".join(rule.clauses) + ".")
         lines.append(f"- **Explanation in a report.** {rule.explanation.en} / {rule.explanation.zh}")
+    lines.append(SETTINGS_INTRO)
+    lines += _settings_table()
+    lines += _categories_table()
     return "\n".join(lines) + "\n"
 
 

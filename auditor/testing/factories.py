@@ -22,8 +22,12 @@ from auditor.models import (
     RecordedValue,
     RunMeta,
     ScenarioInfo,
+    ScreenshotTaken,
+    StepEnded,
+    StepRef,
+    StepStarted,
 )
-from auditor.timeline import Timeline, build_timeline
+from auditor.timeline import ScreenText, Timeline, build_timeline
 
 APP = "com.example.shop"
 SDK_FRAME = "com.adsdk.AdSdk.init(AdSdk.java:12)"
@@ -60,7 +64,9 @@ class RunBuilder:
     events: list[HookEvent] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     stacks: dict[str, list[str]] = field(default_factory=dict)
+    screens: dict[str, ScreenText] = field(default_factory=dict)
     _seq: dict[int, int] = field(default_factory=dict)
+    _steps: int = 0
 
     def tick(self, ms: float = 100.0) -> float:
         self.now += ms
@@ -75,6 +81,9 @@ class RunBuilder:
         pid: int | None = None,
         ret: str | None = "value",
         api: str | None = None,
+        args: list[str] | None = None,
+        receiver: str | None = None,
+        raw: str | None = None,
     ) -> HookEvent:
         pid = pid or self.pid
         seq = self._seq.get(pid, 0)
@@ -91,7 +100,10 @@ class RunBuilder:
             entry=entry,
             api=api or entry,
             sig="()",
-            ret=None if threw or ret is None else RecordedValue(type="java.lang.String", text=ret),
+            args=[RecordedValue(type="java.lang.Object", text=text) for text in (args or [])],
+            ret=None if threw or ret is None else RecordedValue(type="java.lang.String", text=ret, raw=raw,
+                                                                  masked=raw is not None),
+            receiver=RecordedValue(type="java.lang.Object", text=receiver) if receiver is not None else None,
             threw=AgentThrown(cls=threw, message="") if threw else None,
             thread="main",
             tid=1,
@@ -106,12 +118,31 @@ class RunBuilder:
         self.markers.append(marker)  # type: ignore[arg-type]
         return marker
 
+    def step(self, name: str) -> StepRef:
+        """A scenario step begins (and stays in force until the next one): `tapOn`, `consent`, `sleep`..."""
+        ref = StepRef(index=self._steps, name=name, file="scenario.yaml", line=self._steps + 2)
+        self._steps += 1
+        self.mark(StepStarted, step=ref)
+        return ref
+
+    def end_step(self, ref: StepRef) -> None:
+        self.mark(StepEnded, step=ref)
+
+    def screen(self, texts: dict[str, list[str]]) -> ScreenshotTaken:
+        """A screenshot whose saved hierarchy shows `texts` per window package (bottom window first)."""
+        number = len(self.screens) + 1
+        path = f"hierarchy/{number:02d}.xml"
+        self.screens[path] = ScreenText(tuple((package, tuple(lines)) for package, lines in texts.items()))
+        shot: ScreenshotTaken = self.mark(ScreenshotTaken, path=f"screenshots/{number:02d}.svg", hierarchy=path)
+        return shot
+
     def consent(self, decision: str, text: str | None = None) -> ConsentDecision:
         label = text or ("Agree" if decision == "accepted" else "Disagree")
         return self.mark(  # type: ignore[no-any-return]
             ConsentDecision,
             decision=decision,
-            dialog=ConsentDialogInfo(texts=["Privacy Policy", "Agree", "Disagree"]),
+            dialog=ConsentDialogInfo(texts=["Privacy Policy", "Agree", "Disagree"], accept=control("Agree"),
+                                     reject=control("Disagree")),
             control=control(label),
         )
 
@@ -126,4 +157,4 @@ class RunBuilder:
         )
 
     def timeline(self, catalog: Catalog | None = None, package: str = APP) -> Timeline:
-        return build_timeline(self.events, self.markers, self.stacks, catalog or load_catalog(), package)
+        return build_timeline(self.events, self.markers, self.stacks, catalog or load_catalog(), package, self.screens)

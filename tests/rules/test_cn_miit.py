@@ -1,88 +1,112 @@
-"""Each rule: a timeline that triggers it, and ones that nearly do and must not."""
+"""Each CN rule: a timeline that triggers it, and ones that nearly do and must not."""
 
-from auditor.models import AppLaunched
+import hashlib
+
+import pytest
+
+from auditor.models import (
+    AppBackgrounded,
+    AppForegrounded,
+    AppLaunched,
+    AppStopped,
+    ConsentDecision,
+    ConsentDialogInfo,
+    ConsentDialogMissing,
+    ConsentRefusalUnavailable,
+    DialogControl,
+    ProcessEnded,
+)
 from auditor.rules import all_rules, analyse
-from auditor.testing.factories import APP_FRAME, PLATFORM_FRAME, RunBuilder
+from auditor.rules.settings import RuleSettings
+from auditor.testing.factories import APP, APP_FRAME, PLATFORM_FRAME, SDK_FRAME, RunBuilder, control
 
 FINE, COARSE = "android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"
+CAMERA, PHONE = "android.permission.CAMERA", "android.permission.READ_PHONE_STATE"
 
 
-def findings(run, catalog, rule_id):
+def findings(run, catalog, rule_id, settings=None):
     rules = [r for r in all_rules() if r.id == rule_id]
-    return analyse(run.timeline(catalog), rules).findings
+    return analyse(run.timeline(catalog), rules, settings).findings
 
 
-# CN-PRECONSENT-COLLECT ---------------------------------------------------------------------------------------
-
-def test_preconsent_sdk_read_is_flagged_with_the_later_consent_as_reference(catalog):
+def launched(clear=True):
     run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
-    read = run.call("settings.android-id")
+    run.mark(AppLaunched, clear_state=clear)
+    return run
+
+
+def request(run, *permissions, frames=None):
+    return run.call("permissions.request", frames=frames or [APP_FRAME], args=[f"[{', '.join(permissions)}]", "1"],
+                    ret=None)
+
+
+# CN-PRECONSENT-COLLECT / CN-SDK-PRECONSENT ------------------------------------------------------------------------
+
+def test_preconsent_read_by_the_app_itself(catalog):
+    run = launched()
+    read = run.call("settings.android-id", frames=[APP_FRAME])
     agreement = run.consent("accepted")
     [finding] = findings(run, catalog, "CN-PRECONSENT-COLLECT")
-    assert (finding.caller.sdk, finding.phase, finding.event_ids) == ("com.adsdk", "pre-consent", [read.id])
+    assert (finding.caller.origin, finding.phase, finding.event_ids) == ("app", "pre-consent", [read.id])
     assert finding.decision.marker_seq == agreement.seq
-    assert "agreed" in finding.decision.summary.en
+    assert findings(run, catalog, "CN-SDK-PRECONSENT") == []
 
 
-def test_preconsent_read_when_the_user_never_agreed_has_no_decision(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
-    run.call("settings.android-id")
-    [finding] = findings(run, catalog, "CN-PRECONSENT-COLLECT")
-    assert finding.decision is None
+def test_preconsent_read_by_an_sdk_is_the_sdk_rule(catalog):
+    run = launched()
+    run.call("settings.android-id", frames=[SDK_FRAME])
+    [finding] = findings(run, catalog, "CN-SDK-PRECONSENT")
+    assert (finding.caller.sdk, finding.decision) == ("com.adsdk", None)
+    assert findings(run, catalog, "CN-PRECONSENT-COLLECT") == []
 
 
 def test_read_just_after_the_agreement_is_not_preconsent(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
+    run = launched()
     run.consent("accepted")
     run.call("settings.android-id")
-    assert findings(run, catalog, "CN-PRECONSENT-COLLECT") == []
+    assert findings(run, catalog, "CN-SDK-PRECONSENT") == []
 
 
 def test_preconsent_call_made_by_the_platform_itself_is_not_flagged(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
+    run = launched()
     run.call("settings.android-id", frames=[PLATFORM_FRAME])
-    assert findings(run, catalog, "CN-PRECONSENT-COLLECT") == []
+    assert findings(run, catalog, "CN-PRECONSENT-COLLECT") == findings(run, catalog, "CN-SDK-PRECONSENT") == []
 
 
 def test_permission_requests_are_not_collection(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
-    run.call("permissions.request", frames=[APP_FRAME])
+    run = launched()
+    request(run, FINE)
     assert findings(run, catalog, "CN-PRECONSENT-COLLECT") == []
 
 
-# CN-POST-REFUSAL ---------------------------------------------------------------------------------------------
+# CN-POST-REFUSAL ---------------------------------------------------------------------------------------------------
 
 def test_read_after_policy_refusal_is_flagged_against_the_refusal(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
+    run = launched()
     refusal = run.consent("refused")
     run.call("settings.android-id")
     [finding] = findings(run, catalog, "CN-POST-REFUSAL")
     assert (finding.phase, finding.decision.marker_seq) == ("refused", refusal.seq)
-    assert "refused" in finding.decision.summary.en
+    assert findings(run, catalog, "CN-SDK-PRECONSENT") == [], "a read after a refusal is not also pre-consent"
 
 
 def test_blocked_read_after_permission_denial_is_flagged_with_its_outcome(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
+    run = launched()
     run.consent("accepted")
     denial = run.permission("denied", "LOCATION", [FINE, COARSE])
     run.call("location.last-known", frames=[APP_FRAME], threw="java.lang.SecurityException")
     [finding] = findings(run, catalog, "CN-POST-REFUSAL")
     assert finding.phase == "permission-denied(LOCATION)"
     assert finding.decision.marker_seq == denial.seq
-    assert finding.caller.origin == "app"
     assert finding.outcomes == {"java.lang.SecurityException": 1}
+    assert finding.explanation.en == (
+        "The app's own code read the last-known once after the user denied the LOCATION permission "
+        "(tapped “Don’t allow”)."
+    )
 
 
 def test_read_after_the_permission_was_granted_is_not_flagged(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
+    run = launched()
     run.consent("accepted")
     run.permission("denied", "LOCATION", [FINE, COARSE])
     run.permission("granted", "LOCATION", [FINE, COARSE])
@@ -91,30 +115,362 @@ def test_read_after_the_permission_was_granted_is_not_flagged(catalog):
 
 
 def test_denial_of_an_unrelated_permission_does_not_taint_other_data(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
+    run = launched()
     run.consent("accepted")
-    run.permission("denied", "CAMERA", ["android.permission.CAMERA"])
+    run.permission("denied", "CAMERA", [CAMERA])
     run.call("settings.android-id")
     run.call("location.last-known", frames=[APP_FRAME])
     assert findings(run, catalog, "CN-POST-REFUSAL") == []
 
 
 def test_read_before_any_decision_is_not_post_refusal(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
+    run = launched()
     run.call("settings.android-id")
     assert findings(run, catalog, "CN-POST-REFUSAL") == []
 
 
-def test_post_refusal_explanation_names_the_decision(catalog):
-    run = RunBuilder()
-    run.mark(AppLaunched, clear_state=True)
+# CN-BACKGROUND -----------------------------------------------------------------------------------------------------
+
+def test_read_in_the_background_is_flagged(catalog):
+    run = launched()
+    run.consent("accepted")
+    home = run.mark(AppBackgrounded)
+    run.call("settings.android-id")
+    [finding] = findings(run, catalog, "CN-BACKGROUND")
+    assert (finding.phase, finding.decision.marker_seq) == ("background", home.seq)
+
+
+def test_read_after_coming_back_or_after_the_app_stopped_is_not_background(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.mark(AppBackgrounded)
+    run.mark(AppForegrounded)
+    run.call("settings.android-id")
+    run.mark(AppStopped)
+    assert findings(run, catalog, "CN-BACKGROUND") == []
+
+
+# CN-OVERFREQ -------------------------------------------------------------------------------------------------------
+
+def reads(run, entry, count, every_ms, frames=None):
+    for _ in range(count):
+        run.call(entry, frames=frames)
+        run.tick(every_ms - 100)
+
+
+def test_reads_beyond_the_limit_in_the_window_are_flagged(catalog):
+    run = launched()
+    run.consent("accepted")
+    reads(run, "settings.android-id", 8, 2000)  # default limit for identifiers: 5 per 30 s
+    [finding] = findings(run, catalog, "CN-OVERFREQ")
+    assert finding.count == 3
+    assert finding.detail.en == "up to 8 reads in 30 s (limit 5)"
+
+
+def test_reads_at_exactly_the_limit_are_not_flagged(catalog):
+    run = launched()
+    run.consent("accepted")
+    reads(run, "settings.android-id", 5, 2000)
+    assert findings(run, catalog, "CN-OVERFREQ") == []
+
+
+def test_reads_spread_beyond_the_window_are_not_flagged_and_limits_are_settings(catalog):
+    run = launched()
+    run.consent("accepted")
+    reads(run, "settings.android-id", 12, 7000)  # at most 5 in any 30 s
+    assert findings(run, catalog, "CN-OVERFREQ") == []
+    strict = RuleSettings.model_validate({"overfreq": {"window_s": 30, "max_calls": {"device-id": 2}}})
+    assert findings(run, catalog, "CN-OVERFREQ", strict)[0].detail.en == "up to 5 reads in 30 s (limit 2)"
+
+
+def test_two_callers_each_under_the_limit_are_not_added_up(catalog):
+    run = launched()
+    run.consent("accepted")
+    for _ in range(4):
+        run.call("settings.android-id", frames=[SDK_FRAME])
+        run.call("settings.android-id", frames=[APP_FRAME])
+    assert findings(run, catalog, "CN-OVERFREQ") == []
+
+
+# CN-UNNECESSARY-PI -------------------------------------------------------------------------------------------------
+
+def test_information_outside_the_category_is_flagged(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.call("apps.installed-packages")
+    run.call("location.last-known", frames=[APP_FRAME])
+    shopping = RuleSettings(category="网上购物")
+    found = findings(run, catalog, "CN-UNNECESSARY-PI", shopping)
+    assert [f.entry for f in found] == ["apps.installed-packages", "location.last-known"]
+    assert "Online shopping" in found[0].detail.en
+
+
+def test_necessary_information_and_blocked_attempts_are_not_flagged(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.call("location.last-known", frames=[APP_FRAME])
+    run.call("apps.installed-packages", threw="java.lang.SecurityException")
+    assert findings(run, catalog, "CN-UNNECESSARY-PI", RuleSettings(category="maps")) == []
+
+
+def test_without_a_category_the_rule_says_it_was_not_evaluated(catalog):
+    run = launched()
+    run.call("apps.installed-packages")
+    rules = [r for r in all_rules() if r.id == "CN-UNNECESSARY-PI"]
+    analysis = analyse(run.timeline(catalog), rules)
+    assert analysis.findings == []
+    assert analysis.not_evaluated == {"CN-UNNECESSARY-PI": "needs the app's category (--category)"}
+
+
+# CN-CONSENT-UI -----------------------------------------------------------------------------------------------------
+
+def test_dialog_without_a_reject_control_is_flagged(catalog):
+    run = launched()
+    run.mark(ConsentRefusalUnavailable, dialog=ConsentDialogInfo(texts=["隐私政策", "同意并继续"],
+                                                                  accept=control("同意并继续")))
+    [finding] = findings(run, catalog, "CN-CONSENT-UI")
+    assert finding.subject == "no way to refuse"
+
+
+def test_prechecked_box_is_flagged_with_what_was_ticked(catalog):
+    run = launched()
+    box = DialogControl(text="我已阅读并同意隐私政策", bounds=(0, 0, 10, 10), checked=True)
+    dialog = ConsentDialogInfo(texts=["隐私政策"], accept=control("同意"), reject=control("不同意"),
+                               checkboxes=[box], prechecked=True)
+    run.mark(ConsentDecision, decision="accepted", dialog=dialog, control=control("同意"))
+    [finding] = findings(run, catalog, "CN-CONSENT-UI")
+    assert finding.subject == "consent box ticked in advance"
+    assert "我已阅读并同意隐私政策" in finding.detail.zh
+
+
+def test_dialog_with_both_choices_and_no_ticked_box_is_fine(catalog):
+    run = launched()
+    run.consent("refused")
+    assert findings(run, catalog, "CN-CONSENT-UI") == []
+
+
+# CN-NO-POLICY-PROMPT -----------------------------------------------------------------------------------------------
+
+def test_first_run_without_a_policy_dialog_while_collecting_is_flagged(catalog):
+    run = launched()
+    run.call("settings.android-id")
+    run.call("apps.installed-packages")
+    run.mark(ConsentDialogMissing, wanted="accept")
+    [finding] = findings(run, catalog, "CN-NO-POLICY-PROMPT")
+    assert finding.count == 2
+
+
+def test_missing_dialog_with_no_collection_or_after_a_relaunch_of_a_consented_app_is_not_flagged(catalog):
+    run = launched()
+    run.mark(ConsentDialogMissing, wanted="accept")
+    assert findings(run, catalog, "CN-NO-POLICY-PROMPT") == []
+    run = launched()
+    run.consent("accepted")
+    run.mark(AppLaunched, clear_state=False)
+    run.call("settings.android-id")
+    run.mark(ConsentDialogMissing, wanted="accept")
+    assert findings(run, catalog, "CN-NO-POLICY-PROMPT") == []
+
+
+# CN-NO-PURPOSE -----------------------------------------------------------------------------------------------------
+
+def test_permission_dialog_with_no_purpose_on_screen_is_flagged(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.screen({APP: ["Welcome to Shop", "Nearby stores"], "com.android.permissioncontroller": [
+        "Allow Shop to access this device’s location?"]})
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    [finding] = findings(run, catalog, "CN-NO-PURPOSE")
+    assert finding.subject == "LOCATION"
+
+
+def test_purpose_in_the_apps_own_words_satisfies_the_rule_in_either_language(catalog):
+    for words in (["To show stores near you, Shop needs your location."], ["开启定位以推荐附近门店"]):
+        run = launched()
+        run.consent("accepted")
+        run.screen({APP: words})
+        run.screen({APP: ["Welcome"], "com.android.permissioncontroller": ["Allow Shop to access location?"]})
+        run.permission("granted", "LOCATION", [FINE, COARSE])
+        assert findings(run, catalog, "CN-NO-PURPOSE") == [], words
+
+
+def test_the_system_dialogs_own_text_is_not_a_purpose_and_uncaptured_dialogs_are_not_judged(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.permission("denied", "LOCATION", [FINE, COARSE])  # no screen saved
+    assert findings(run, catalog, "CN-NO-PURPOSE") == []
+    run.screen({"com.android.permissioncontroller": ["Allow Shop to access this device’s location?"]})
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    assert len(findings(run, catalog, "CN-NO-PURPOSE")) == 1
+
+
+# CN-FREQ-REQUEST ---------------------------------------------------------------------------------------------------
+
+def test_dialog_shown_again_on_relaunch_after_a_denial_is_flagged(catalog):
+    run = launched()
+    run.consent("accepted")
+    request(run, FINE, COARSE)
+    denial = run.permission("denied", "LOCATION", [FINE, COARSE])
+    run.mark(AppStopped)
+    run.mark(AppLaunched, clear_state=False)
+    request(run, FINE, COARSE)
+    again = run.permission("denied", "LOCATION", [FINE, COARSE])
+    [finding] = findings(run, catalog, "CN-FREQ-REQUEST")
+    assert finding.subject == "LOCATION"
+    assert finding.decision.marker_seq == denial.seq and again.seq in finding.marker_seqs
+
+
+def test_a_request_the_user_triggers_from_the_feature_is_not_frequent(catalog):
+    run = launched()
+    run.consent("accepted")
+    request(run, FINE, COARSE)
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    run.step("tapOn")
+    request(run, FINE, COARSE)
+    run.step("permission")
+    run.permission("granted", "LOCATION", [FINE, COARSE])
+    assert findings(run, catalog, "CN-FREQ-REQUEST") == []
+
+
+def test_outside_the_window_a_new_request_is_not_frequent(catalog):
+    run = launched()
+    run.consent("accepted")
+    request(run, FINE)
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    run.tick(49 * 3_600_000)
+    request(run, FINE)
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    assert findings(run, catalog, "CN-FREQ-REQUEST") == []
+    assert len(findings(run, catalog, "CN-FREQ-REQUEST", RuleSettings(frequent_request_window_h=72))) == 1
+
+
+# CN-PREMATURE-REQUEST / CN-BUNDLED-PERMS ---------------------------------------------------------------------------
+
+def test_request_right_after_the_agreement_is_premature(catalog):
+    run = launched()
+    run.step("consent")
+    run.consent("accepted")
+    request(run, FINE, COARSE)
+    [finding] = findings(run, catalog, "CN-PREMATURE-REQUEST")
+    assert finding.detail.en == "asked for: LOCATION"
+    assert findings(run, catalog, "CN-BUNDLED-PERMS") == [], "fine and coarse location are one question"
+
+
+def test_request_after_the_user_used_a_feature_is_not_premature(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.step("tapOn")
+    run.step("sleep")
+    request(run, FINE)
+    assert findings(run, catalog, "CN-PREMATURE-REQUEST") == []
+
+
+def test_several_groups_in_one_request_at_start_up_are_bundled(catalog):
+    run = launched()
+    request(run, FINE, CAMERA, PHONE)
+    [finding] = findings(run, catalog, "CN-BUNDLED-PERMS")
+    assert finding.detail.en == "asked for: LOCATION, CAMERA, PHONE"
+
+
+def test_a_compat_wrapper_and_the_platform_call_are_one_request(catalog):
+    run = launched()
+    request(run, FINE, CAMERA)
+    run.now -= 50  # the platform method the wrapper calls, 50 ms later
+    request(run, FINE, CAMERA)
+    [finding] = findings(run, catalog, "CN-BUNDLED-PERMS")
+    assert finding.count == 1
+
+
+# CN-DENY-EXIT ------------------------------------------------------------------------------------------------------
+
+def test_exit_right_after_refusing_the_policy_is_flagged(catalog):
+    run = launched()
+    refusal = run.consent("refused")
+    run.mark(ProcessEnded, pid=1000, process=APP, reason="exited", exit_code=0)
+    [finding] = findings(run, catalog, "CN-DENY-EXIT")
+    assert (finding.subject, finding.decision.marker_seq) == ("quit", refusal.seq)
+
+
+def test_same_permission_dialog_straight_back_after_a_denial_is_flagged(catalog):
+    run = launched()
     run.consent("accepted")
     run.permission("denied", "LOCATION", [FINE, COARSE])
-    run.call("location.last-known", frames=[APP_FRAME], threw="java.lang.SecurityException")
-    [finding] = findings(run, catalog, "CN-POST-REFUSAL")
-    assert finding.explanation.en == (
-        "The app's own code read the last-known once after the user denied the LOCATION permission "
-        "(tapped “Don’t allow”)."
-    )
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    [finding] = findings(run, catalog, "CN-DENY-EXIT")
+    assert finding.subject == "asked for the same permission at once"
+
+
+def test_a_stop_by_the_scenario_or_a_late_exit_is_not_a_punished_refusal(catalog):
+    run = launched()
+    run.consent("refused")
+    run.mark(AppStopped)
+    run.mark(ProcessEnded, pid=1000, process=APP, reason="killed", exit_code=137)
+    run.mark(AppLaunched, clear_state=False)
+    run.consent("refused")
+    run.tick(6000)
+    run.mark(ProcessEnded, pid=1000, process=APP, reason="exited", exit_code=0)
+    assert findings(run, catalog, "CN-DENY-EXIT") == []
+
+
+# CN-3P-SHARE -------------------------------------------------------------------------------------------------------
+
+ANDROID_ID = "3f6b1c2e8d9a4b57"
+
+
+@pytest.mark.parametrize("encode", [lambda v: v, lambda v: hashlib.md5(v.encode()).hexdigest().upper()])
+def test_identifier_in_a_url_to_a_third_party_before_consent_is_flagged(catalog, encode):
+    run = launched()
+    run.call("settings.android-id", ret="3f6b********b57", raw=ANDROID_ID)
+    run.call("network.url-open", receiver=f"https://ads.example.net/t?aid={encode(ANDROID_ID)}")
+    [finding] = findings(run, catalog, "CN-3P-SHARE")
+    assert "ads.example.net" in finding.detail.en
+
+
+def test_first_party_hosts_and_urls_without_identifiers_and_after_consent_are_not_flagged(catalog):
+    run = launched()
+    run.call("settings.android-id", ret="3f6b********b57", raw=ANDROID_ID)
+    run.call("network.url-open", receiver=f"https://api.example.com/login?aid={ANDROID_ID}")  # com.example.shop
+    run.call("network.url-open", receiver="https://ads.example.net/t?aid=unknown")
+    run.consent("accepted")
+    run.call("network.url-open", receiver=f"https://ads.example.net/t?aid={ANDROID_ID}")
+    assert findings(run, catalog, "CN-3P-SHARE") == []
+    configured = RuleSettings(first_party_hosts=["cdn.partner.org"])
+    run2 = launched()
+    run2.call("settings.android-id", ret="x", raw=ANDROID_ID)
+    run2.call("network.url-open", receiver=f"https://img.cdn.partner.org/a?aid={ANDROID_ID}")
+    assert findings(run2, catalog, "CN-3P-SHARE", configured) == []
+
+
+# CN-AUTOSTART ------------------------------------------------------------------------------------------------------
+
+def test_starting_another_apps_service_is_flagged(catalog):
+    run = launched()
+    run.call("components.start-service", args=["Intent { cmp=com.other.app/.push.PushService }"], ret=None)
+    [finding] = findings(run, catalog, "CN-AUTOSTART")
+    assert finding.detail.en == "to com.other.app"
+
+
+def test_starting_the_apps_own_components_is_not_autostart(catalog):
+    run = launched()
+    run.call("components.start-service", args=[f"Intent {{ cmp={APP}/.PushService }}"], ret=None)
+    assert findings(run, catalog, "CN-AUTOSTART") == []
+
+
+def test_acknowledge_only_dialog_is_its_own_subject(catalog):
+    from auditor.models import ConsentDialogShown
+
+    run = launched()
+    run.mark(ConsentDialogShown, dialog=ConsentDialogInfo(texts=["隐私政策", "我知道了"], accept=control("我知道了"),
+                                                         acknowledge_only=True))
+    [finding] = findings(run, catalog, "CN-CONSENT-UI")
+    assert finding.subject == "only an acknowledgement to tap"
+
+
+def test_refusal_that_brings_the_dialog_back_is_forcing(catalog):
+    from auditor.models import ConsentRefusalIneffective
+
+    run = launched()
+    refusal = run.consent("refused")
+    run.mark(ConsentRefusalIneffective, dialog=ConsentDialogInfo(texts=["隐私政策"]), control=control("不同意"))
+    [finding] = findings(run, catalog, "CN-DENY-EXIT")
+    assert (finding.subject, finding.decision.marker_seq) == ("showed the privacy dialog again", refusal.seq)

@@ -43,9 +43,9 @@ def test_a_rule_that_raises_is_reported_and_the_others_still_run(catalog):
         raise ValueError("boom")
 
     bad = Rule("XX-BROKEN", "test", "low", Text(en="t", zh="t"), Text(en="e", zh="e"), ("c",), broken, "")
-    good = next(r for r in all_rules() if r.id == "CN-PRECONSENT-COLLECT")
+    good = next(r for r in all_rules() if r.id == "CN-SDK-PRECONSENT")
     analysis = analyse(run.timeline(catalog), [bad, good])
-    assert [f.rule for f in analysis.findings] == ["CN-PRECONSENT-COLLECT"]
+    assert [f.rule for f in analysis.findings] == ["CN-SDK-PRECONSENT"]
     assert analysis.failures[0].rule == "XX-BROKEN" and "boom" in analysis.failures[0].error
 
 

@@ -1,0 +1,128 @@
+"""What rules may be tuned by: thresholds with documented defaults, the app's category, first-party hosts, and
+per-app suppressions with a required reason. Read from a YAML file (`--config`), checked before anything runs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+
+from auditor.errors import InputError
+from auditor.models import Model, PIType, Text
+from auditor.yamlfile import load_documents, to_plain, validation_error
+
+
+class AppCategory(Model):
+    """One of the 39 categories of the 2021 necessary-personal-information rules."""
+
+    number: int
+    id: str
+    zh: str
+    en: str
+    necessary: list[PIType]
+    """Personal-information types the category may read from the device."""
+    necessary_text: Text
+    """The regulation's list of necessary information, in short."""
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@lru_cache(maxsize=1)
+def app_categories() -> tuple[AppCategory, ...]:
+    text = resources.files("auditor.rules").joinpath("data/categories.yaml").read_text(encoding="utf-8")
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(text)
+    return tuple(AppCategory.model_validate(item) for item in data["categories"])
+
+
+def find_category(name: str) -> AppCategory:
+    """A category by its id, number, Chinese or English name (case and spaces ignored)."""
+    wanted = "".join(name.split()).casefold()
+    for category in app_categories():
+        names = {category.id, str(category.number), category.zh, category.en}
+        if wanted in {"".join(n.split()).casefold() for n in names}:
+            return category
+    known = ", ".join(f"{c.id} ({c.zh})" for c in app_categories())
+    raise InputError(f"unknown app category {name!r}; known: {known}")
+
+
+# Personal information an app reads from the device on its own, without the user choosing to use a feature;
+# camera, microphone, media files, sensors and network state are not compared with a category's necessary set:
+# the user's permission and action decide those, and every app checks its connection.
+COMPARED_PI_TYPES: frozenset[PIType] = frozenset({
+    PIType.DEVICE_ID, PIType.LOCATION, PIType.INSTALLED_APPS, PIType.RUNNING_APPS, PIType.CLIPBOARD,
+    PIType.CONTACTS, PIType.SMS, PIType.CALL_LOG, PIType.CALENDAR, PIType.ACCOUNTS, PIType.PHONE_NUMBER,
+    PIType.BLUETOOTH,
+})
+
+
+class OverFrequency(Model):
+    """CN-OVERFREQ: more than `max_calls` reads of one API by one caller inside any `window_s` seconds."""
+
+    window_s: float = Field(default=30.0, gt=0)
+    max_calls: dict[str, int] = Field(default_factory=lambda: {
+        "device-id": 5, "location": 5, "installed-apps": 3, "running-apps": 3, "clipboard": 3, "default": 10,
+    })
+    """By personal-information type; `default` for the others. No official number exists: regulators' examples call
+    an IMEI read every 2 s, or a location read every 30 s in the background, excessive."""
+
+    def limit_for(self, pi_type: PIType | None) -> int:
+        key = pi_type.value if pi_type is not None else "default"
+        return self.max_calls.get(key, self.max_calls.get("default", 10))
+
+
+class Suppression(Model):
+    """An accepted finding: kept in the report, marked with who accepted it and why, not counted in the verdict."""
+
+    rule: str
+    entry: str | None = None
+    """Catalog id; none: every API."""
+    caller: str | None = None
+    """SDK name or package prefix as the finding shows it (`com.adsdk`), `app` for the app's own code; none: any."""
+    reason: str = Field(min_length=3)
+
+    @field_validator("reason")
+    @classmethod
+    def _meaningful(cls, reason: str) -> str:
+        if not reason.strip():
+            raise ValueError("a suppression needs a reason")
+        return reason.strip()
+
+
+class RuleSettings(Model):
+    """Everything a rule may read besides the timeline. Defaults are the documented ones (docs/rules.md)."""
+
+    category: str | None = None
+    """App category (id, number, Chinese or English name): enables CN-UNNECESSARY-PI."""
+    first_party_hosts: list[str] = Field(default_factory=list)
+    """Hosts (and their subdomains) that belong to the app's publisher; other hosts are third parties."""
+    overfreq: OverFrequency = Field(default_factory=OverFrequency)
+    frequent_request_window_h: float = Field(default=48.0, gt=0)
+    """CN-FREQ-REQUEST: a denied permission asked for again within this many hours (app-store standards: 48 h)."""
+    exit_after_refusal_s: float = Field(default=5.0, gt=0)
+    """CN-DENY-EXIT: the app ending this soon after a refusal, with no stop asked for, is an exit because of it."""
+    suppressions: list[Suppression] = Field(default_factory=list)
+
+    def resolved_category(self) -> AppCategory | None:
+        return find_category(self.category) if self.category else None
+
+
+def load_settings(path: Path | None, category: str | None = None) -> RuleSettings:
+    """Settings from a YAML file (or the defaults), with `category` from the command line taking precedence."""
+    settings = RuleSettings()
+    if path is not None:
+        documents = load_documents(path)
+        if len(documents) != 1 or not isinstance(documents[0], dict):
+            raise InputError("a rule settings file is one YAML mapping", where=str(path))
+        try:
+            settings = RuleSettings.model_validate(to_plain(documents[0]))
+        except ValidationError as exc:
+            raise validation_error(exc, documents[0], str(path)) from None
+    if category is not None:
+        settings = settings.model_copy(update={"category": category})
+    settings.resolved_category()  # an unknown category is a usage error now, not after the run
+    return settings
