@@ -263,10 +263,11 @@ def over_frequent_collection(timeline: Timeline, settings: RuleSettings) -> Iter
 def unnecessary_information(timeline: Timeline, settings: RuleSettings) -> Iterator[Violation]:
     """
     What it detects: personal information actually read (the call returned) whose type is outside the necessary
-    information of the app's category (the 39 categories of the 2021 rules; `--category`). Compared types: device
-    identifiers, location, installed and running apps, clipboard, contacts, SMS, call log, calendar, accounts,
-    phone number, Bluetooth. Camera, microphone, media, sensors and network state are not compared: the user's
-    permission and action decide those.
+    information of the app's category (the 39 categories of the 2021 rules; `--category`), when the user did not
+    opt into it: not read for a feature the user was using (a tap, an input), and not guarded by a permission the
+    user granted. Compared types: device identifiers, location, installed and running apps, clipboard, contacts,
+    SMS, call log, calendar, accounts, phone number, Bluetooth. Camera, microphone, media, sensors and network state
+    are not compared: the user's permission and action decide those.
 
     Why it matters: collecting beyond the category's necessary set is 超范围收集; an app may not make its basic
     functions depend on non-necessary information.
@@ -287,8 +288,8 @@ def unnecessary_information(timeline: Timeline, settings: RuleSettings) -> Itera
     )
     for call in timeline.collections():
         pi_type = call.entry.pi_type if call.entry else None
-        if (call.outcome == "returned" and pi_type in COMPARED_PI_TYPES
-                and pi_type not in category.necessary):
+        if (call.outcome == "returned" and pi_type in COMPARED_PI_TYPES and pi_type not in category.necessary
+                and not facts.is_feature_step(call.state.step) and not _granted(call)):
             yield Violation(call, detail=detail)
 
 
@@ -677,6 +678,12 @@ def _last(timeline: Timeline, call: Call, kind: type[AppBackgrounded]) -> AppBac
 def _last_before(timeline: Timeline, marker: ConsentRefusalIneffective, kind: type[ConsentDecision]) -> ConsentDecision | None:
     found = [m for m in timeline.markers[: timeline.position(marker)] if isinstance(m, kind)]
     return found[-1] if found else None
+
+
+def _granted(call: Call) -> bool:
+    """The user granted a permission guarding this data: an opt-in to it."""
+    return call.entry is not None and any(
+        call.state.permission_choice(p) in ("granted", "granted-once") for p in call.entry.permissions)
 
 
 def _same_launch(timeline: Timeline, call: Call, marker: ConsentDialogMissing) -> bool:

@@ -474,3 +474,13 @@ def test_refusal_that_brings_the_dialog_back_is_forcing(catalog):
     run.mark(ConsentRefusalIneffective, dialog=ConsentDialogInfo(texts=["隐私政策"]), control=control("不同意"))
     [finding] = findings(run, catalog, "CN-DENY-EXIT")
     assert (finding.subject, finding.decision.marker_seq) == ("showed the privacy dialog again", refusal.seq)
+
+
+def test_non_necessary_data_the_user_opted_into_is_not_flagged(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.permission("granted", "LOCATION", [FINE, COARSE])
+    run.call("location.last-known", frames=[APP_FRAME])  # granted: an opt-in to location
+    run.step("tapOn")
+    run.call("apps.installed-packages", frames=[APP_FRAME])  # read for the feature the user tapped
+    assert findings(run, catalog, "CN-UNNECESSARY-PI", RuleSettings(category="shopping")) == []
