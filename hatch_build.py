@@ -53,7 +53,7 @@ class AgentBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         if npm is not None:
             self.app.display_info("consent-audit: npm ci (the agent's pinned dependencies)")
             result = subprocess.run(
-                [npm, "ci", "--prefix", str(project), "--no-audit", "--no-fund"],
+                [npm, "ci", "--prefix", str(project), "--no-audit", "--no-fund", "--omit=dev"],
                 capture_output=True,
                 text=True,
                 check=False,

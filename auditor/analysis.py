@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from auditor import __version__
@@ -46,6 +47,15 @@ def analyse_run(
     screens = load_screens(run)
     timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens)
     return RunAnalysis(run, catalog, timeline, analyse(timeline, select_rules(packs), settings), settings)
+
+
+def settings_for_run(run: RunData, config: Path | None, category: str | None) -> RuleSettings:
+    """The rule settings a run is judged by: the file and category given, else the category the run was audited as
+    (kept in its metadata), so that re-rendering a run judges it as its own report did."""
+    from auditor.rules.settings import load_settings
+
+    recorded = run.meta.options.get("category")
+    return load_settings(config, category or (recorded if isinstance(recorded, str) else None))
 
 
 def load_screens(run: RunData) -> dict[str, ScreenText]:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Literal
 
 from auditor import __version__
 from auditor.catalog import Catalog, load_catalog
-from auditor.devices.base import Backend, ProcessExit, ProcessInfo
+from auditor.devices.base import Backend, OnFridaDevice, ProcessExit, ProcessInfo
 from auditor.errors import AuditError
 from auditor.instrument import Instrumenter
 from auditor.models import (
@@ -24,6 +24,7 @@ from auditor.models import (
     RunEnded,
     RunMeta,
     RunStarted,
+    ScenarioFile,
     ScenarioInfo,
     StackRecord,
     StepRef,
@@ -130,6 +131,8 @@ class RunRecorder:
 @dataclass
 class AuditOptions:
     packs: list[str] | None = None
+    category: str | None = None
+    """The app's category, kept with the run so that re-rendering it judges it the same way."""
     runner: RunnerOptions = field(default_factory=RunnerOptions)
 
 
@@ -166,13 +169,18 @@ def run_audit(
             path=str(scenario_path),
             sha256=hashlib.sha256(scenario_path.read_bytes()).hexdigest(),
             copy_path=f"scenario/{scenario_path.name}",
+            includes=_included_files(scenario),
         ),
-        options={"packs": options.packs, "permission_policy": options.runner.permission_policy},
+        options={"packs": options.packs, "permission_policy": options.runner.permission_policy,
+                 "category": options.category},
     )
     writer = RunWriter(directory, meta)
     writer.write_artifact(meta.scenario.copy_path, scenario_path.read_bytes())
+    for included in meta.scenario.includes:
+        writer.write_artifact(included.copy_path, Path(included.path).read_bytes())
     recorder = RunRecorder(writer)
-    instrumenter = Instrumenter(catalog, recorder)
+    instrumenter = Instrumenter(catalog, recorder,
+                                device=backend.frida_device if isinstance(backend, OnFridaDevice) else "local")
     recorder.clock = instrumenter.cursors
     backend.set_listeners(on_exit=recorder.process_exited, on_log=recorder.device_log)
 
@@ -201,8 +209,19 @@ def run_audit(
             backend.close()
             recorder.flush_pending_exits()
             recorder.mark(RunEnded, status=status, message=message)
-            writer.close()
+            writer.seal()  # manifest.json: the digest of everything recorded, however the run ended
     return AuditOutcome(directory, status, message)
+
+
+def _included_files(scenario: Scenario) -> list[ScenarioFile]:
+    """The files `runFlow` brought in, to be kept with the run: copied under scenario/include-N-NAME."""
+    main = Path(scenario.path).resolve()
+    included = [Path(f) for f in scenario.files if Path(f).resolve() != main]
+    return [
+        ScenarioFile(path=str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                     copy_path=f"scenario/include-{number}-{path.name}")
+        for number, path in enumerate(included, start=1)
+    ]
 
 
 def default_run_directory(root: Path, package: str) -> Path:

@@ -10,6 +10,8 @@ from auditor.models import (
     Caller,
     ConsentDecision,
     ConsentDialogMissing,
+    ConsentDialogShown,
+    ConsentRefusalIneffective,
     ConsentRefusalUnavailable,
     Marker,
     PermissionDecision,
@@ -49,6 +51,11 @@ def describe_marker(marker: Marker) -> Text:
         )
     if isinstance(marker, ConsentDialogMissing):
         return Text(en="No privacy-policy dialog was found", zh="未发现隐私政策弹窗")
+    if isinstance(marker, ConsentDialogShown):
+        return Text(en="The privacy dialog was on screen (observed, not answered)", zh="隐私政策弹窗出现（仅观察，未作答）")
+    if isinstance(marker, ConsentRefusalIneffective):
+        return Text(en=f"Refusing (“{marker.control.text}”) only brought the privacy dialog back",
+                    zh=f"拒绝（“{marker.control.text}”）后隐私政策弹窗再次出现")
     if isinstance(marker, ConsentRefusalUnavailable):
         return Text(en="The privacy dialog offers no way to refuse", zh="隐私政策弹窗没有拒绝选项")
     if isinstance(marker, AppLaunched):

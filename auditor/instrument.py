@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import queue
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
@@ -30,16 +33,19 @@ from auditor.models import (
     AgentEventsBatch,
     AgentLog,
     AgentMessage,
+    AgentStats,
     CoverageRecord,
     FailedHook,
     HookEvent,
     InstalledHook,
     Model,
+    PendingHook,
     RecordedValue,
     StackRecord,
 )
 
 DeviceKind = Literal["local"]
+"""A Frida device named without further details: this machine."""
 
 # Frida reports every failure through its own exception classes; none shares a base besides Exception.
 _FRIDA_ERRORS: tuple[type[Exception], ...] = (
@@ -84,6 +90,8 @@ class _InitReply(Model):
     ts: float
     installed: list[InstalledHook]
     failed: list[FailedHook]
+    pending: list[PendingHook] = []
+    absent: list[FailedHook] = []
 
 
 class _Cursor(Model):
@@ -102,6 +110,11 @@ class _Process:
     stack_ids: dict[str, str] = field(default_factory=dict)
     """Agent stack id -> content digest."""
     next_seq: int = 0
+    templates: dict[int, HookEvent] = field(default_factory=dict)
+    """The agent's template slots: the last full event of each, which repeats copy."""
+    coverage_recorded: bool = False
+    early_coverage: list[CoverageRecord] = field(default_factory=list)
+    """Coverage of hooks a class loader brought before the init record reached the sink (kept in order)."""
 
     @property
     def what(self) -> str:
@@ -131,6 +144,7 @@ class _Detached:
 @dataclass(frozen=True)
 class _Coverage:
     record: CoverageRecord
+    process: _Process
 
 
 @dataclass(frozen=True)
@@ -151,10 +165,225 @@ def stack_digest(frames: list[str]) -> str:
     return hashlib.sha256("\n".join(frames).encode("utf-8")).hexdigest()[:16]
 
 
-def _resolve_device(kind: str) -> Any:
+def _resolve_device(kind: DeviceKind | FridaDevice) -> Any:
+    if isinstance(kind, FridaDevice):
+        return kind.raw
     if kind == "local":
         return frida.get_local_device()
-    raise InputError(f"unsupported Frida device {kind!r}: only 'local' is implemented")
+    raise InputError(f"unsupported Frida device {kind!r}: 'local', or a FridaDevice")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The device side: which Frida device, spawning suspended, spawn gating, resuming, losing the device.
+#
+# Early instrumentation on Android: the app is spawned suspended (or caught suspended by spawn gating, for its
+# other processes), the agent is loaded, and then the process must be resumed *while* the agent's `init` is still
+# pending: `init` installs the hooks inside `Java.perform`, which on Android waits until the app's class loader
+# exists, and that only happens once the process runs. The bridge runs the deferred hooks when the runtime binds
+# the application, before any of the app's code (Application, ContentProviders, the first Activity) is loaded. So
+# for a process this device holds suspended, `Instrumenter.instrument` posts `init`, waits until the agent has
+# handled its synchronous part (the RPC answered after it is proof: the agent handles RPCs in the order posted),
+# resumes the process, and then waits for `init` to answer. Processes that are not held (already running, as
+# in the sandbox) get `init` directly.
+
+
+@dataclass(frozen=True)
+class FridaTarget:
+    """Where Frida finds the device."""
+
+    kind: Literal["local", "usb", "remote"]
+    id: str = ""
+    """usb: the device id, which for Android is its adb serial (`emulator-5554`, `192.168.1.20:5555`); "" for the
+    only USB device."""
+    address: str = ""
+    """remote: the `host:port` frida-server listens on (an alternate port, usually through `adb forward`)."""
+
+    def describe(self) -> str:
+        if self.kind == "remote":
+            return f"frida-server at {self.address}"
+        if self.kind == "usb":
+            return f"device {self.id}" if self.id else "the USB device"
+        return "this machine"
+
+
+@dataclass(frozen=True)
+class PendingSpawn:
+    """A process caught by spawn gating: suspended until resumed."""
+
+    pid: int
+    identifier: str
+    """The process name Android gave it: the package, or `package:suffix` for an `android:process` component."""
+
+
+SpawnHandler = Callable[[PendingSpawn], None]
+_DISCONNECT_ERRORS: tuple[type[Exception], ...] = (*_FRIDA_ERRORS, ValueError)
+"""Removing a signal handler: Frida's errors, or ValueError for a handler it no longer knows."""
+LostHandler = Callable[[str], None]
+
+_ACQUIRE_TIMEOUT_S = 5.0
+
+
+class FridaDevice:
+    """A Frida device with the processes it holds suspended. Spawn-gating and loss notifications arrive on Frida's
+    thread; they are handed to one worker thread of this object, where the handlers run (and may block)."""
+
+    def __init__(self, target: FridaTarget, *, timeout: float = _ACQUIRE_TIMEOUT_S, raw: Any = None) -> None:
+        """`raw`: a frida.Device already at hand (tests hand in a fake one) instead of acquiring `target`'s."""
+        self.target = target
+        self.raw: Any = raw if raw is not None else _acquire_device(target, timeout)
+        self._lock = threading.Lock()
+        self._held: set[int] = set()
+        self._on_spawn: SpawnHandler | None = None
+        self._on_lost: list[LostHandler] = []
+        self._gating = False
+        self._closed = False
+        self._events: queue.SimpleQueue[PendingSpawn | str | None] = queue.SimpleQueue()
+        self._worker = threading.Thread(target=self._work, name="consent-audit-frida-device", daemon=True)
+        self._worker.start()
+        self._spawn_added = lambda spawn: self._events.put(PendingSpawn(int(spawn.pid), str(spawn.identifier)))
+        self._lost = lambda: self._events.put("the Frida connection to the device was lost")
+        self.raw.on("spawn-added", self._spawn_added)
+        self.raw.on("lost", self._lost)
+
+    @property
+    def id(self) -> str:
+        return str(self.raw.id)
+
+    def parameters(self) -> dict[str, Any]:
+        """What the device says about itself (os, arch, access: `full` when frida-server runs as root)."""
+        result: dict[str, Any] = self._call("query the device", lambda: self.raw.query_system_parameters())
+        return result
+
+    def spawn(self, program: str | list[str]) -> int:
+        """Start `program` (an Android package, or argv on this machine) suspended; it stays held until `resume`."""
+        pid = int(self._call(f"spawn {program}", lambda: self.raw.spawn(program)))
+        with self._lock:
+            self._held.add(pid)
+        return pid
+
+    def is_held(self, pid: int) -> bool:
+        with self._lock:
+            return pid in self._held
+
+    def resume(self, pid: int) -> bool:
+        """Let a held process run; False when it was not held (already resumed)."""
+        with self._lock:
+            if pid not in self._held:
+                return False
+            self._held.discard(pid)
+        try:
+            self.raw.resume(pid)
+        except (frida.InvalidArgumentError, frida.ProcessNotFoundError):
+            pass  # it died while held, or frida-server forgot it: either way nothing waits any more
+        except _FRIDA_ERRORS as exc:
+            raise DeviceError(f"cannot resume process {pid}: {_one_line(exc)}") from None
+        return True
+
+    def kill(self, pid: int) -> None:
+        with self._lock:
+            self._held.discard(pid)
+        try:
+            self.raw.kill(pid)
+        except _FRIDA_ERRORS:
+            pass  # already gone
+
+    def enable_spawn_gating(self, on_spawn: SpawnHandler) -> None:
+        """From now on every new process on the device is held and handed to `on_spawn` (on this object's worker
+        thread), which must resume it (or kill it). Processes already pending are handed over too."""
+        with self._lock:
+            self._on_spawn = on_spawn
+            already = self._gating
+            self._gating = True
+        if not already:
+            self._call("enable spawn gating", lambda: self.raw.enable_spawn_gating())
+        for spawn in self._call("list pending spawns", lambda: list(self.raw.enumerate_pending_spawn())):
+            self._events.put(PendingSpawn(int(spawn.pid), str(spawn.identifier)))
+
+    def disable_spawn_gating(self) -> None:
+        """Stop holding new processes, and resume every gated process still held."""
+        with self._lock:
+            was_gating, self._gating, self._on_spawn = self._gating, False, None
+        if was_gating:
+            try:
+                self.raw.disable_spawn_gating()
+            except _FRIDA_ERRORS:
+                pass
+        for pid in self.held():
+            self.resume(pid)
+
+    def held(self) -> list[int]:
+        with self._lock:
+            return sorted(self._held)
+
+    def on_lost(self, handler: LostHandler) -> None:
+        self._on_lost.append(handler)
+
+    def close(self) -> None:
+        """Stop gating, resume what is still held (a process left suspended would hang), and stop the worker."""
+        if self._closed:
+            return
+        self._closed = True
+        self.disable_spawn_gating()
+        for signal, callback in (("spawn-added", self._spawn_added), ("lost", self._lost)):
+            try:
+                self.raw.off(signal, callback)
+            except _DISCONNECT_ERRORS:
+                pass
+        self._events.put(None)
+        self._worker.join(_WORKER_STOP_WAIT_S)
+
+    def _call(self, what: str, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except _FRIDA_ERRORS as exc:
+            raise DeviceError(f"{self.target.describe()}: cannot {what}: {_one_line(exc)}") from None
+
+    def _work(self) -> None:
+        while True:
+            item = self._events.get()
+            if item is None:
+                return
+            if isinstance(item, str):
+                for lost_handler in list(self._on_lost):
+                    _run_handler(lost_handler, item)
+                continue
+            with self._lock:
+                spawn_handler = self._on_spawn if self._gating else None
+                if spawn_handler is not None:
+                    self._held.add(item.pid)
+            if spawn_handler is None:
+                # Gating went off while this spawn was queued: nobody will resume it if we do not.
+                self._resume_quietly(item.pid)
+                continue
+            _run_handler(spawn_handler, item)
+
+    def _resume_quietly(self, pid: int) -> None:
+        with self._lock:
+            self._held.discard(pid)
+        try:
+            self.raw.resume(pid)
+        except _FRIDA_ERRORS:
+            pass
+
+
+def _run_handler(handler: Callable[[Any], None], value: Any) -> None:
+    try:
+        handler(value)
+    except Exception:  # noqa: BLE001 - a failing handler must not stop the worker that resumes processes
+        logging.getLogger(__name__).exception("Frida device handler failed")
+
+
+def _acquire_device(target: FridaTarget, timeout: float) -> Any:
+    try:
+        if target.kind == "local":
+            return frida.get_local_device()
+        if target.kind == "usb":
+            if target.id:
+                return frida.get_device(target.id, timeout=timeout)
+            return frida.get_usb_device(timeout)
+        return frida.get_device_manager().add_remote_device(target.address)
+    except _FRIDA_ERRORS as exc:
+        raise DeviceError(f"Frida cannot reach {target.describe()}: {_one_line(exc)}") from None
 
 
 class Instrumenter:
@@ -169,13 +398,15 @@ class Instrumenter:
         sink: InstrumentSink,
         *,
         options: AgentOptions | None = None,
-        device: DeviceKind = "local",
+        device: DeviceKind | FridaDevice = "local",
     ) -> None:
         self._catalog = catalog
         self._sink = sink
         self._options = options or AgentOptions()
         self._agent_code = load_agent()
         self._device = _resolve_device(device)
+        self._holder = device if isinstance(device, FridaDevice) else None
+        """The device that may hold processes suspended (spawned or gated), to resume them during `init`."""
         self._lock = threading.Lock()
         self._processes: dict[int, _Process] = {}
         self._closed = False
@@ -212,13 +443,16 @@ class Instrumenter:
             self._abandon(state)
             raise DeviceError(f"cannot load the agent into {state.what}: {_one_line(exc)}") from None
         try:
-            reply = script.exports_sync.init(
-                {
-                    "process": {"pid": process.pid, "name": process.name},
-                    "entries": self._catalog.agent_config(),
-                    "options": self._options.to_agent(),
-                }
-            )
+            request = {
+                "process": {"pid": process.pid, "name": process.name},
+                "entries": self._catalog.agent_config(),
+                "native": self._catalog.native_config(),
+                "options": self._options.to_agent(),
+            }
+            if self._holder is not None and self._holder.is_held(process.pid):
+                reply = _init_and_resume(script, request, lambda: self._holder_resume(process.pid), state.what)
+            else:
+                reply = script.exports_sync.init(request)
             installed = _InitReply.model_validate(reply)
         except (*_FRIDA_ERRORS, RPCException) as exc:
             self._abandon(state)
@@ -232,12 +466,14 @@ class Instrumenter:
             ts=installed.ts,
             installed=installed.installed,
             failed=installed.failed,
+            pending=installed.pending,
+            absent=installed.absent,
         )
         with self._lock:
             closed_meanwhile = self._closed
             if not closed_meanwhile:
                 self._processes[process.pid] = state
-                self._queue.put(_Coverage(record))
+                self._queue.put(_Coverage(record, state))
         if closed_meanwhile:
             self._abandon(state)
             raise DeviceError(f"instrumentation closed while hooking {state.what}")
@@ -260,7 +496,7 @@ class Instrumenter:
         """Have every live agent send what it holds, then wait until the sink has been handed every message
         received so far. Raises DeviceError on timeout, and the sink's own exception if it raised one."""
         for state in self._live():
-            self._cursor_of(state)
+            self._cursor_of(state, new_epoch=False)
         reached = threading.Event()
         self._queue.put(_Barrier(reached))
         if not reached.wait(timeout):
@@ -289,12 +525,30 @@ class Instrumenter:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def _holder_resume(self, pid: int) -> None:
+        if self._holder is not None:
+            self._holder.resume(pid)
+
     def _live(self) -> list[_Process]:
         with self._lock:
             return [state for state in self._processes.values() if state.alive]
 
-    def _cursor_of(self, state: _Process) -> _Cursor | None:
+    def stats(self) -> dict[int, AgentStats]:
+        """Per live process: what its agent has counted since `init` (calls recorded, stacks walked, call sites)."""
+        result: dict[int, AgentStats] = {}
+        for state in self._live():
+            try:
+                result[state.info.pid] = AgentStats.model_validate(state.script.exports_sync.stats())
+            except (*_FRIDA_ERRORS, RPCException):
+                continue  # it died meanwhile
+        return result
+
+    def _cursor_of(self, state: _Process, *, new_epoch: bool = True) -> _Cursor | None:
+        """The agent's position; with `new_epoch` (a marker is being taken) it also starts a new evidence epoch, in
+        which every (API, call site) gets a freshly walked stack again."""
         try:
+            if not new_epoch:
+                return _Cursor.model_validate(state.script.exports_sync.flush())
             return _Cursor.model_validate(state.script.exports_sync.cursor())
         except _FRIDA_ERRORS:
             # The process died between the snapshot and the call: it has no position any more.
@@ -363,6 +617,10 @@ class Instrumenter:
             self._sink.process_detached(item.process.info, item.reason, item.crash)
         elif isinstance(item, _Coverage):
             self._sink.record_coverage(item.record)
+            item.process.coverage_recorded = True
+            for late in item.process.early_coverage:
+                self._sink.record_coverage(late)
+            item.process.early_coverage.clear()
 
     def _handle_message(self, state: _Process, message: Any) -> None:
         kind = message.get("type") if isinstance(message, dict) else None
@@ -388,8 +646,28 @@ class Instrumenter:
             self._handle_batch(state, parsed)
         elif isinstance(parsed, AgentLog):
             self._sink.record_agent_log(state.info, parsed.level, parsed.message)
-        # AgentCoverage: the init reply carries the same lists plus the device time, and instrument()
-        # records that one; the message is the agent announcing it to anyone reading the raw stream.
+        elif parsed.trigger != "init":
+            self._handle_late_coverage(state, parsed)
+        # AgentCoverage from `init`: the init reply carries the same lists, and instrument() records that one;
+        # the message is the agent announcing it to anyone reading the raw stream.
+
+    def _handle_late_coverage(self, state: _Process, coverage: AgentCoverage) -> None:
+        """Hooks of app-bundled classes went in when a class loader appeared: one more record for the process."""
+        record = CoverageRecord(
+            pid=state.info.pid,
+            process=state.info.name,
+            ts=coverage.ts if coverage.ts is not None else time.time() * 1000,
+            installed=coverage.installed,
+            failed=coverage.failed,
+            pending=coverage.pending,
+            absent=coverage.absent,
+            trigger=coverage.trigger,
+            loader=coverage.loader,
+        )
+        if state.coverage_recorded:
+            self._sink.record_coverage(record)
+        else:
+            state.early_coverage.append(record)
 
     def _handle_batch(self, state: _Process, batch: AgentEventsBatch) -> None:
         new_stacks: list[StackRecord] = []
@@ -400,11 +678,27 @@ class Instrumenter:
                 self._emitted_stacks.add(digest)
                 new_stacks.append(StackRecord(id=digest, frames=frames))
         events: list[HookEvent] = []
-        for event in batch.events:
-            if event.seq != state.next_seq:
-                self._log(state, "error", f"event sequence broken: expected seq {state.next_seq}, got {event.seq}")
-            state.next_seq = event.seq + 1
-            events.append(self._convert(state, event))
+        calls: list[AgentEvent | tuple[int, float, int]] = [*batch.events, *batch.repeats]
+        if batch.repeats:
+            calls.sort(key=lambda call: call.seq if isinstance(call, AgentEvent) else call[0])
+        for call in calls:
+            seq = call.seq if isinstance(call, AgentEvent) else call[0]
+            if seq != state.next_seq:
+                self._log(state, "error", f"event sequence broken: expected seq {state.next_seq}, got {seq}")
+            state.next_seq = seq + 1
+            if isinstance(call, AgentEvent):
+                converted = self._convert(state, call)
+                if call.tpl is not None:
+                    state.templates[call.tpl] = converted
+                events.append(converted)
+                continue
+            _, ts, slot = call
+            template = state.templates.get(slot)
+            if template is None:
+                self._log(state, "error", f"event seq {seq} repeats template {slot}, which was never sent")
+                continue
+            # Values, thread and stack are the template's; the call is its own event.
+            events.append(template.model_copy(update={"id": f"{state.info.pid}-{seq}", "seq": seq, "ts": ts}))
         self._sink.record_events(events, new_stacks)
 
     def _convert(self, state: _Process, event: AgentEvent) -> HookEvent:
@@ -431,6 +725,7 @@ class Instrumenter:
             sig=event.sig,
             args=[recorded(value, f"arg{index}") for index, value in enumerate(event.args)],
             ret=recorded(event.ret, "return") if event.ret is not None else None,
+            receiver=recorded(event.receiver, "this") if event.receiver is not None else None,
             threw=event.threw,
             thread=event.tname,
             tid=event.tid,
@@ -439,6 +734,57 @@ class Instrumenter:
 
     def _log(self, state: _Process, level: str, message: str) -> None:
         self._sink.record_agent_log(state.info, level, message)
+
+
+INIT_AFTER_RESUME_TIMEOUT_S = 60.0
+"""How long the hooks of a resumed process may take to be in: a cold app start on a slow emulator, instrumented."""
+_POST_WAIT_S = 10.0
+
+
+def _init_and_resume(script: Any, request: dict[str, Any], resume: Callable[[], None], what: str) -> Any:
+    """Call the agent's `init` in a process held suspended: post it, make sure the agent has handled its synchronous
+    part, resume the process, then wait for the answer (see "Early instrumentation" above). Raises what the call
+    raised, or frida.TimedOutError."""
+    outcome: dict[str, Any] = {}
+    posted = threading.Event()
+    answered = threading.Event()
+    post = script.post
+
+    def post_then_signal(message: Any, data: bytes | None = None) -> None:
+        post(message, data)
+        posted.set()
+
+    def call_init() -> None:
+        try:
+            outcome["reply"] = script.exports_sync.init(request)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome["error"] = exc
+        finally:
+            answered.set()
+
+    # The frida package's blocking RPC call posts through the script's `post`; wrapping it on this one script tells
+    # when the request has left, without reaching into frida's internals (frida is pinned; a test checks this).
+    script.post = post_then_signal
+    caller = threading.Thread(target=call_init, name="consent-audit-init", daemon=True)
+    caller.start()
+    try:
+        if not posted.wait(_POST_WAIT_S) and not answered.is_set():
+            raise frida.TimedOutError(f"the init request to {what} could not be sent")
+    finally:
+        del script.post
+    if not answered.is_set():
+        script.exports_sync.cursor()  # answered only once `init` has registered its hooks with the Java bridge
+    if "error" in outcome:
+        raise outcome["error"]
+    resume()
+    if not answered.wait(INIT_AFTER_RESUME_TIMEOUT_S):
+        raise frida.TimedOutError(
+            f"the hooks were not in {INIT_AFTER_RESUME_TIMEOUT_S:g} s after the process was resumed "
+            "(did the app start? see the device log)"
+        )
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["reply"]
 
 
 def _one_line(exc: BaseException) -> str:

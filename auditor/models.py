@@ -77,18 +77,22 @@ SEVERITY_ORDER: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 
 
 
 class ArgMatch(Model):
-    """Record a call only when argument `arg` (0-based), as text, equals one of `equals` (Settings key `android_id`)
-    or starts with one of `prefix` (a content URI's authority). Several entries may watch one method with different
-    matches (ContentResolver.query for contacts, SMS, call log...): a call is recorded once, for the first that matches."""
+    """Record a call only when argument `arg` (0-based), as text, equals one of `equals` (Settings key `android_id`),
+    starts with one of `prefix` (a content URI's authority) or matches one of the `glob` patterns (`*` any run of
+    characters, `?` one character: a file path such as `/sys/class/net/*/address`). Several entries may watch one
+    method with different matches (ContentResolver.query for contacts, SMS, call log...): a call is recorded once,
+    for the first that matches. The text of an argument is a string's own text, a number's or boolean's, or a
+    platform object's `toString()` (a `Uri`); an app's own objects never match (their code is not run)."""
 
     arg: int = Field(ge=0)
     equals: list[str] | None = Field(default=None, min_length=1)
     prefix: list[str] | None = Field(default=None, min_length=1)
+    glob: list[str] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _one_test(self) -> ArgMatch:
-        if (self.equals is None) == (self.prefix is None):
-            raise ValueError("give exactly one of `equals` or `prefix`")
+        if sum(test is not None for test in (self.equals, self.prefix, self.glob)) != 1:
+            raise ValueError("give exactly one of `equals`, `prefix` or `glob`")
         return self
 
 
@@ -131,6 +135,58 @@ class CatalogEntry(Model):
         return f"{self.class_name}.{self.method}"
 
 
+NativeArg = Literal["skip", "int", "pointer", "cstring", "out-cstring", "sockaddr"]
+"""How the agent records one C parameter: `cstring` (a NUL-terminated string), `out-cstring` (a string the function
+writes into the buffer given, read when it returns), `sockaddr` (a socket address: `93.184.216.34:443`,
+`[2001:db8::1]:443`, `unix:/path`, or `family 16` for others), `int`, `pointer` (as hex), or `skip` (not recorded)."""
+
+
+class NativeFunction(Model):
+    """One exported C function through which a native entry's call happens."""
+
+    symbol: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    module: str | None = None
+    """The library exporting it (`libc.so`, `libc.so.6`); none: any library of the process that exports it."""
+    args: list[NativeArg] = Field(default_factory=list)
+    """Per C parameter, in order. The recorded arguments are the ones not skipped, in order: `match.arg` and
+    `sensitive: [argN]` count those, so `open(path, flags)` and `openat(dirfd, path, flags)` (args
+    `[skip, cstring, int]`) both record `arg0` = the path."""
+    returns: Literal["int", "pointer", "void"] = "int"
+
+    @property
+    def recorded(self) -> int:
+        return sum(kind != "skip" for kind in self.args)
+
+
+class NativeCatalogEntry(CatalogEntry):
+    """A native call to watch (file opens of identifier sources, system properties, DNS, sockets), hooked with Frida's
+    Interceptor at each distinct address its `functions` resolve to: glibc exports `open` and `open64` at one address,
+    which is hooked once, so one read is one event. A call made inside another hooked native call of the same thread
+    (`fopen` -> `open`) is part of it and not recorded again. `class` names the library for people (`libc`), `method`
+    the logical call (`open`); an event's `api` is `class.symbol` of the function that ran. Stacks: the native
+    backtrace, then the Java stack when the thread is a Java thread, so callers are attributed as for Java calls.
+    `overloads`, `receiver` and `bundled` do not apply."""
+
+    functions: list[NativeFunction] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _native_shape(self) -> NativeCatalogEntry:
+        if self.receiver or self.bundled or self.overloads != "all":
+            raise ValueError("`overloads`, `receiver` and `bundled` are for Java entries, not native ones")
+        counts = {function.recorded for function in self.functions}
+        if len(counts) != 1:
+            raise ValueError("every function of a native entry must record the same number of arguments")
+        recorded = counts.pop()
+        if self.match is not None and self.match.arg >= recorded:
+            raise ValueError(f"match.arg {self.match.arg} is not a recorded argument (the functions record {recorded})")
+        for position in self.sensitive:
+            if position.startswith("arg") and (not position[3:].isdigit() or int(position[3:]) >= recorded):
+                raise ValueError(f"sensitive position {position} is not a recorded argument")
+            if position == "this":
+                raise ValueError("a native call has no `this`")
+        return self
+
+
 # --------------------------------------------------------------------------------------------
 # Agent messages (agent -> host, via send()). The agent's TypeScript mirrors these shapes.
 
@@ -167,13 +223,21 @@ class AgentEvent(Model):
     tname: str
     stack: str | None = None
     """Id of a stack in this batch's or an earlier batch's `stacks` map."""
+    tpl: int | None = None
+    """This event is the template of slot `tpl` of its process: later calls identical to it but for seq and ts
+    (same entry, call site, thread, values, epoch) arrive as `repeats` of the slot."""
 
 
 class AgentEventsBatch(Model):
+    """Calls recorded, in seq order across `events` and `repeats` together (a batch holds a gapless seq range)."""
+
     type: Literal["events:batch"]
     events: list[AgentEvent]
     stacks: dict[str, list[str]] = Field(default_factory=dict)
     """Stacks first seen in this batch: id -> frames, innermost first, hook frames removed."""
+    repeats: list[tuple[int, float, int]] = Field(default_factory=list)
+    """`[seq, ts, slot]` per call identical to the current template of `slot` but for its seq and ts: one event
+    each, as if sent in full (the evidence-capture policy; docs/agent.md)."""
 
 
 class InstalledHook(Model):
@@ -191,10 +255,54 @@ class FailedHook(Model):
     error: str
 
 
+class PendingHook(Model):
+    """A hook of an app-bundled class (`bundled: true`) not installed yet: no class loader had the class so far."""
+
+    entry: str
+    cls: str
+    method: str
+
+
+CoverageTrigger = Literal["init", "class-loader"]
+"""What installed the hooks of a coverage record: the agent's `init`, or a class loader that appeared later and had
+app-bundled classes the catalog watches."""
+
+
 class AgentCoverage(Model):
+    """Sent by `init` (trigger `init`, the same lists `init` returns), and again each time hooks of app-bundled classes
+    go in later (trigger `class-loader`: only the hooks installed or failed then, the loader, the time)."""
+
     type: Literal["hooks:coverage"]
     installed: list[InstalledHook] = Field(default_factory=list)
     failed: list[FailedHook] = Field(default_factory=list)
+    pending: list[PendingHook] = Field(default_factory=list)
+    """Bundled hooks still waiting for a class loader that has their class."""
+    absent: list[FailedHook] = Field(default_factory=list)
+    """Native entries none of whose functions the process's libraries export (bionic's on a desktop JVM): no call of
+    them can happen in this process, so they are not failures."""
+    trigger: CoverageTrigger = "init"
+    loader: str | None = None
+    """The class loader, as `class@identity-hash`, for trigger `class-loader`."""
+    ts: float | None = None
+    """Device clock when the hooks went in."""
+
+
+class AgentStats(Model):
+    """What the agent's `stats` RPC answers: counters since `init`, for tests, benchmarks and the agent log."""
+
+    calls: int
+    """Calls recorded (Java and native): every one became an event with its own seq."""
+    stacks: int
+    """Stacks walked: one per distinct (entry, call site, epoch); every other call reuses its site's stack."""
+    sites: int
+    """Distinct (entry, call site) pairs seen."""
+    epoch: int
+    """Epochs started: one per `cursor` call (the host takes a cursor for every marker)."""
+    pending: int
+    """Bundled hooks still pending."""
+    call_sites: Literal["jvmti", "art-backtrace", "full-stack"]
+    """How call sites are told apart: JVMTI frames (HotSpot), the bridge's ART backtrace id, or a full stack walk
+    per call when neither is available."""
 
 
 class AgentLog(Model):
@@ -258,13 +366,36 @@ class StackRecord(Model):
 
 
 class CoverageRecord(Model):
-    """Per process: which catalog hooks went in and which failed (and why)."""
+    """Per process: which catalog hooks went in and which failed (and why). A process has one record from `init`
+    and one more (trigger `class-loader`) each time a class loader brought app-bundled classes whose hooks then went
+    in: `ts` is that moment, `installed`/`failed` what happened then, `pending` what still waits."""
 
     pid: int
     process: str
     ts: float
     installed: list[InstalledHook]
     failed: list[FailedHook]
+    pending: list[PendingHook] = Field(default_factory=list)
+    absent: list[FailedHook] = Field(default_factory=list)
+    """Native entries whose functions this process does not have: nothing to hook, and no call to miss."""
+    trigger: CoverageTrigger = "init"
+    loader: str | None = None
+
+    @staticmethod
+    def merged(records: list[CoverageRecord]) -> list[CoverageRecord]:
+        """One record per process, in first-seen order: every hook installed or failed in any of its records, the
+        pending ones of its last record, the time and trigger of its first."""
+        by_pid: dict[int, CoverageRecord] = {}
+        for record in records:
+            known = by_pid.get(record.pid)
+            if known is None:
+                by_pid[record.pid] = record.model_copy(deep=True)
+                continue
+            known.installed.extend(record.installed)
+            known.failed.extend(record.failed)
+            known.absent.extend(a for a in record.absent if a not in known.absent)
+            known.pending = list(record.pending)
+        return list(by_pid.values())
 
 
 class DialogControl(Model):
@@ -274,6 +405,25 @@ class DialogControl(Model):
     bounds: tuple[int, int, int, int]
     clickable: bool = True
     checked: bool | None = None
+
+
+class ControlColours(Model):
+    """How strongly two controls of a dialog stand out, measured on a PNG screenshot: each control's dominant colour
+    inside its bounds against the dominant colour of a band around it, as a WCAG 2.x contrast ratio (1 = the control
+    has no fill of its own, like a text link; 21 = black on white)."""
+
+    accept: str
+    """`#rrggbb`: the accept (grant) control's fill."""
+    accept_around: str
+    """`#rrggbb`: what surrounds the accept control."""
+    accept_contrast: float
+    accept_delta_e: float
+    """CIE76 colour difference between the accept control's fill and its surroundings (hue included)."""
+    reject: str
+    """`#rrggbb`: the reject (decline) control's fill."""
+    reject_around: str
+    reject_contrast: float
+    reject_delta_e: float
 
 
 class ConsentDialogInfo(Model):
@@ -288,6 +438,11 @@ class ConsentDialogInfo(Model):
     """Run-dir-relative path of the saved hierarchy dump."""
     acknowledge_only: bool = False
     """The only way on is an acknowledgement ("OK", "Got it", "我知道了"): nothing to agree to, nothing to refuse."""
+    more_options: DialogControl | None = None
+    """A control that opens further choices ("Manage options", 更多选项), recorded when the dialog has no reject
+    control: where the refusal may hide on a second screen."""
+    colours: ControlColours | None = None
+    """The accept and reject controls' colours, measured on the screenshot when it is a PNG (a device's)."""
 
 
 class StepRef(Model):
@@ -425,11 +580,93 @@ class ConsentRefusalIneffective(MarkerBase):
     """The reject control that was tapped."""
 
 
+class ConsentSecondLayer(MarkerBase):
+    """The user was to refuse; the privacy dialog had no reject control, only one that opens further choices, which
+    was tapped to look for the refusal on the next screen (answered by the ConsentDecision that follows)."""
+
+    kind: Literal["consent-second-layer"] = "consent-second-layer"
+    dialog: ConsentDialogInfo
+    """The first layer, without a reject control."""
+    control: DialogControl
+    """The control that opened the next layer ("Manage options")."""
+
+
+class PermissionPromptInfo(Model):
+    """The app's own dialog about a runtime permission: a soft-ask before the system dialog, an explanation, or a
+    dialog that insists after a denial. Found in a window of the app's package drawn over its screen."""
+
+    texts: list[str]
+    """Every text of the dialog's window, in reading order."""
+    message: list[str]
+    """The texts that are not control labels: what the dialog says."""
+    group: str
+    """The permission group it speaks of (from its wording: `LOCATION`...), `UNKNOWN` when it names none."""
+    controls: list[DialogControl] = Field(default_factory=list)
+    """Every control of the dialog, in screen order."""
+    grant: DialogControl | None = None
+    """The control that grants or leads on to the request ("Allow", "Turn on", 去开启, "Continue")."""
+    decline: DialogControl | None = None
+    """The control that goes on without granting ("Not now", 暂不, "Cancel"); None when the dialog has none."""
+    checkboxes: list[DialogControl] = Field(default_factory=list)
+    window: tuple[int, int, int, int]
+    """The dialog window's bounds."""
+    colours: ControlColours | None = None
+    """The grant and decline controls' colours, measured on the screenshot when it is a PNG."""
+    hierarchy: str | None = None
+    """Run-dir-relative path of the saved hierarchy dump."""
+    screenshot: str | None = None
+    """Run-dir-relative path of the screenshot."""
+
+
+class PermissionPromptShown(MarkerBase):
+    """The app's own permission dialog appeared (seen while the runner looked at the screen, or by a `softAsk`
+    step that only looks)."""
+
+    kind: Literal["permission-prompt"] = "permission-prompt"
+    prompt: PermissionPromptInfo
+
+
+PromptChoice = Literal["accepted", "declined"]
+
+
+class PermissionPromptDecision(MarkerBase):
+    """A `softAsk` step answered the app's permission dialog: marked before the tap."""
+
+    kind: Literal["permission-prompt-decision"] = "permission-prompt-decision"
+    decision: PromptChoice
+    prompt: PermissionPromptInfo
+    control: DialogControl | None
+    """The control tapped; None when declining a dialog with no control to decline with (Back was pressed)."""
+
+
+PromptOutcomeKind = Literal["closed", "system-request", "shown-again", "other-prompt", "app-ended"]
+
+
+class PermissionPromptOutcome(MarkerBase):
+    """What followed a PermissionPromptDecision, watched for the settle time: the dialog closed, the system's
+    permission dialog came up, the same dialog was (still or again) on screen, another permission dialog of the app
+    took its place, or the app ended."""
+
+    kind: Literal["permission-prompt-outcome"] = "permission-prompt-outcome"
+    decision_seq: int
+    """The seq of the PermissionPromptDecision this follows."""
+    outcome: PromptOutcomeKind
+    prompt: PermissionPromptInfo | None = None
+    """The app's dialog on screen afterwards (`shown-again`, `other-prompt`)."""
+    system_group: str | None = None
+    """`system-request`: the permission group the system dialog asks for."""
+    system_message: str | None = None
+    """`system-request`: the system dialog's question."""
+    hierarchy: str | None = None
+    """Run-dir-relative dump of the screen that shows the outcome."""
+
+
 Marker = Annotated[
     Union[
         RunStarted, RunEnded, StepStarted, StepEnded, AppLaunched, AppStopped, ProcessStarted,
         ProcessEnded, ConsentDecision, ConsentDialogMissing, PermissionDecision, AppBackgrounded,
         AppForegrounded, ScreenshotTaken, ConsentRefusalUnavailable, ConsentDialogShown, ConsentRefusalIneffective,
+        ConsentSecondLayer, PermissionPromptShown, PermissionPromptDecision, PermissionPromptOutcome,
     ],
     Field(discriminator="kind"),
 ]
@@ -457,12 +694,21 @@ class DeviceInfo(Model):
     """For the sandbox: the JVM that plays Android."""
 
 
+class ScenarioFile(Model):
+    path: str
+    sha256: str
+    copy_path: str
+    """Run-dir-relative copy of the file as run."""
+
+
 class ScenarioInfo(Model):
     name: str
     path: str
     sha256: str
     copy_path: str
     """Run-dir-relative copy of the scenario as run."""
+    includes: list[ScenarioFile] = Field(default_factory=list)
+    """Files the scenario included (`runFlow`), each copied and hashed like the scenario itself."""
 
 
 class RunMeta(Model):

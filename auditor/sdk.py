@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from auditor.errors import InputError
 from auditor.models import Caller
-from auditor.yamlfile import load_documents, position_of, to_plain, validation_error
+from auditor.yamlfile import load_documents, load_plain, position_of, to_plain, validation_error
 
 SIGNATURES_FILE = Path(__file__).resolve().parent / "sdk_signatures.yaml"
 
@@ -110,8 +110,14 @@ class SignatureTable:
 
 def load_signatures(path: Path = SIGNATURES_FILE) -> SignatureTable:
     """Read and check a signature table. Raises InputError naming the file and line of the first problem."""
-    documents = load_documents(path)
-    file = str(path)
+    try:
+        return _build_table(load_plain(path), str(path))
+    except InputError:
+        # Read fast, checked the same; only a table with a problem is read again, keeping lines, to say where.
+        return _build_table(load_documents(path), str(path))
+
+
+def _build_table(documents: list[Any], file: str) -> SignatureTable:
     if len(documents) != 1 or not isinstance(documents[0], dict):
         raise InputError("an SDK table is one YAML mapping with `sources`, `categories` and `sdks`", where=file)
     document = documents[0]

@@ -10,24 +10,33 @@
     agent.log          what the Frida agent reported about itself
     scenario/          the scenario file(s) as run
     screenshots/, hierarchy/   evidence files referenced by markers
-    findings.json, report.html  derived: re-creatable from the rest with `consent-audit report`
+    manifest.json      written once, when the run ends: the SHA-256 and size of every file above
+    findings.json, report.html, findings.junit.xml, events.csv   derived: re-creatable with `consent-audit report`
+    derived-manifest.json   the SHA-256 of the derived files, and of the manifest.json they were made from
 
 Writers flush every record, so a run that dies keeps everything it had received.
+
+Integrity is split in two because the two kinds of file live differently: the evidence is written once and never
+changes, so its manifest is written once too (`RunWriter.seal`) and nothing rewrites it; derived files are made
+again whenever the run is re-rendered, so their manifest is rewritten with them. `verify_run` checks both and names
+every file that changed, is missing, or was added. The SHA-256 of manifest.json identifies the evidence.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Callable, Iterator, TypeVar
+from typing import IO, Callable, Iterator, Literal, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from auditor.errors import InputError
-from auditor.models import CoverageRecord, HookEvent, Marker, RunMeta, StackRecord
+from auditor.models import CoverageRecord, HookEvent, Marker, Model, RunMeta, StackRecord
 
 META = "meta.json"
 EVENTS = "events.jsonl"
@@ -39,6 +48,12 @@ DEVICE_LOG = "device.log"
 AGENT_LOG = "agent.log"
 FINDINGS = "findings.json"
 REPORT = "report.html"
+MANIFEST = "manifest.json"
+DERIVED_MANIFEST = "derived-manifest.json"
+JUNIT = "findings.junit.xml"
+EVENTS_CSV = "events.csv"
+DERIVED_FILES = frozenset({FINDINGS, REPORT, JUNIT, EVENTS_CSV})
+"""What `consent-audit report` writes: made again from the evidence, so never part of it."""
 
 _MARKER_ADAPTER: TypeAdapter[Marker] = TypeAdapter(Marker)
 T = TypeVar("T", bound=BaseModel)
@@ -52,12 +67,16 @@ class RunWriter:
             raise InputError("run directory already exists and is not empty", where=str(directory))
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
+        self.meta = meta
         self._lock = threading.Lock()
         self._files: dict[str, IO[str]] = {}
+        self._sealed = False
         write_json_atomically(directory / META, meta.model_dump(mode="json"))
 
     def _append(self, name: str, line: str) -> None:
         with self._lock:
+            if self._sealed:
+                raise RuntimeError(f"{name}: the run directory is sealed (manifest.json written): nothing more is recorded")
             handle = self._files.get(name)
             if handle is None:
                 handle = open(self.directory / name, "a", encoding="utf-8")
@@ -90,6 +109,8 @@ class RunWriter:
         self._append(AGENT_LOG, line)
 
     def write_artifact(self, relative: str, data: bytes) -> str:
+        if self._sealed:
+            raise RuntimeError(f"{relative}: the run directory is sealed (manifest.json written)")
         path = self.directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
@@ -102,6 +123,24 @@ class RunWriter:
             for handle in self._files.values():
                 handle.close()
             self._files.clear()
+
+    def seal(self) -> str:
+        """Close the files and write manifest.json, the digest of everything recorded; returns the manifest's own
+        SHA-256. Called once, when the run ends (however it ends): the run directory records nothing after it."""
+        self.close()
+        with self._lock:
+            self._sealed = True
+            path = self.directory / MANIFEST
+            if path.exists():
+                raise FileExistsError(f"{path} already written: run directories are append-only")
+            manifest = EvidenceManifest(
+                run_id=self.meta.run_id,
+                tool_version=self.meta.tool_version,
+                sealed_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+                files={name: digest_file(self.directory / name) for name in _files_under(self.directory)},
+            )
+            write_json_atomically(path, manifest.model_dump(mode="json"))
+            return digest_file(path).sha256
 
 
 def write_json_atomically(path: Path, data: object) -> None:
@@ -126,8 +165,10 @@ class RunData:
 
 def read_run(directory: Path) -> RunData:
     """Read a run directory. Raises InputError if it is not one; tolerates a torn last line."""
+    if not directory.exists():
+        raise InputError("not a run directory (no such folder)", where=str(directory))
     if not directory.is_dir():
-        raise InputError("not a directory", where=str(directory))
+        raise InputError("not a run directory (not a folder)", where=str(directory))
     meta_path = directory / META
     if not meta_path.is_file():
         raise InputError(f"not a run directory (no {META})", where=str(directory))
@@ -173,3 +214,142 @@ def _read_jsonl(path: Path, parse: Callable[[str], T], problems: list[str]) -> I
             except (ValidationError, ValueError) as exc:
                 problems.append(f"{path.name}:{number}: unreadable record ({str(exc).splitlines()[0]})")
 
+
+
+# ------------------------------------------------------------------------------------------------------ integrity
+
+
+class FileDigest(Model):
+    sha256: str
+    size: int
+
+
+class EvidenceManifest(Model):
+    """manifest.json: every file the run recorded, written once when the run ends."""
+
+    schema_version: Literal[1] = 1
+    kind: Literal["evidence"] = "evidence"
+    run_id: str
+    tool_version: str
+    sealed_at: str
+    """ISO 8601, host clock."""
+    files: dict[str, FileDigest]
+    """Run-dir-relative path (with `/`) -> digest."""
+
+
+class DerivedManifest(Model):
+    """derived-manifest.json: the files `consent-audit report` made, rewritten each time it makes them."""
+
+    schema_version: Literal[1] = 1
+    kind: Literal["derived"] = "derived"
+    tool_version: str
+    generated_at: str
+    evidence_manifest_sha256: str | None
+    """SHA-256 of the manifest.json these files were made from; None when the run has none (it was cut off)."""
+    files: dict[str, FileDigest]
+
+
+_HASH_CHUNK = 1 << 20
+_MANIFESTS = frozenset({MANIFEST, DERIVED_MANIFEST})
+
+
+def digest_file(path: Path) -> FileDigest:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return FileDigest(sha256=digest.hexdigest(), size=size)
+
+
+def _files_under(directory: Path) -> list[str]:
+    """Every file of a run directory but the manifests, as sorted run-dir-relative paths."""
+    names = (path.relative_to(directory).as_posix() for path in directory.rglob("*") if path.is_file())
+    return sorted(name for name in names if name not in _MANIFESTS)
+
+
+def _read_manifest(path: Path, model: type[T]) -> T:
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except (ValidationError, ValueError) as exc:
+        raise InputError(f"unreadable manifest ({str(exc).splitlines()[0]})", where=str(path)) from None
+
+
+def evidence_manifest_digest(directory: Path) -> str | None:
+    """SHA-256 of the run's manifest.json, or None when it has none."""
+    path = directory / MANIFEST
+    return digest_file(path).sha256 if path.is_file() else None
+
+
+def write_derived_manifest(directory: Path, names: list[str], tool_version: str) -> None:
+    """Record the digests of the derived files `names` (run-dir-relative), replacing the previous record."""
+    manifest = DerivedManifest(
+        tool_version=tool_version,
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        evidence_manifest_sha256=evidence_manifest_digest(directory),
+        files={name: digest_file(directory / name) for name in sorted(names)},
+    )
+    write_json_atomically(directory / DERIVED_MANIFEST, manifest.model_dump(mode="json"))
+
+
+@dataclass
+class Verification:
+    """A run directory checked against its manifests."""
+
+    directory: Path
+    manifest_sha256: str | None
+    """SHA-256 of manifest.json: what identifies the evidence (None: there is no manifest)."""
+    evidence_files: int = 0
+    derived_files: int = 0
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What else stands in the way of trusting the run (no manifest, derived files made from another one)."""
+
+    @property
+    def intact(self) -> bool:
+        return self.manifest_sha256 is not None and not (self.changed or self.missing or self.added or self.notes)
+
+
+def verify_run(directory: Path, *, evidence_only: bool = False) -> Verification:
+    """Check every file of a run directory against manifest.json and derived-manifest.json.
+
+    `evidence_only` checks the recorded files alone and leaves derived files out (the report does, about to make
+    them again). Raises InputError when `directory` is not a run directory or a manifest cannot be read."""
+    if not (directory / META).is_file():
+        raise InputError(f"not a run directory (no {META})", where=str(directory))
+    manifest_path = directory / MANIFEST
+    present = set(_files_under(directory))
+    if not manifest_path.is_file():
+        result = Verification(directory, None)
+        result.notes.append(f"no {MANIFEST}: the run did not end normally, so its files were never sealed")
+        return result
+    evidence = _read_manifest(manifest_path, EvidenceManifest)
+    result = Verification(directory, digest_file(manifest_path).sha256, evidence_files=len(evidence.files))
+    expected: dict[str, FileDigest] = dict(evidence.files)
+    derived_path = directory / DERIVED_MANIFEST
+    if evidence_only:
+        listed = _read_manifest(derived_path, DerivedManifest).files if derived_path.is_file() else {}
+        present -= (DERIVED_FILES | listed.keys()) - expected.keys()
+    elif derived_path.is_file():
+        derived = _read_manifest(derived_path, DerivedManifest)
+        result.derived_files = len(derived.files)
+        if derived.evidence_manifest_sha256 != result.manifest_sha256:
+            result.notes.append(f"{DERIVED_MANIFEST} was made from another {MANIFEST} "
+                                f"(sha256 {derived.evidence_manifest_sha256})")
+        for name, digest in derived.files.items():
+            if name in expected:
+                result.notes.append(f"{DERIVED_MANIFEST} lists {name}, which is evidence")
+            else:
+                expected[name] = digest
+    for name, digest in sorted(expected.items()):
+        if name not in present:
+            result.missing.append(name)
+            continue
+        found = digest_file(directory / name)
+        if found != digest:
+            result.changed.append(name)
+    result.added = sorted(present - expected.keys())
+    return result

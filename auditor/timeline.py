@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Iterator, Literal, Mapping, Sequence, TypeVar
+from typing import Literal, Mapping, Sequence, TypeVar
 
 from auditor.catalog import Catalog
 from auditor.models import (
@@ -161,10 +161,13 @@ class Timeline:
     app_package: str
     screens: Mapping[str, ScreenText] = field(default_factory=dict)
     """Saved screens by run-relative hierarchy path (loaded by the analysis, so rules stay free of I/O)."""
+    _collections: list[Call] | None = field(default=None, repr=False)
 
-    def collections(self) -> Iterator[Call]:
+    def collections(self) -> list[Call]:
         """Calls that read personal information, made by the app or a third party (not by the platform itself)."""
-        return (call for call in self.calls if call.collects and call.by_app_or_sdk)
+        if self._collections is None:
+            self._collections = [call for call in self.calls if call.collects and call.by_app_or_sdk]
+        return self._collections
 
     def first_marker_after(self, anchor: Call | MarkerBase, kind: type[AnyMarker]) -> AnyMarker | None:
         """The first marker of `kind` after a call or a marker."""
@@ -216,14 +219,19 @@ def build_timeline(
     for marker in ordered_markers:
         states.append(apply_marker(states[-1], marker))
     calls = []
+    callers: dict[str | None, Caller] = {}
+    """Attribution by stack id: many calls share a few call sites."""
     for event in sorted(events, key=lambda e: (e.ts, e.pid, e.seq)):
         before = _markers_before(ordered_markers, event)
         frames = tuple(stacks.get(event.stack, ())) if event.stack else ()
+        caller = callers.get(event.stack)
+        if caller is None:
+            caller = callers[event.stack] = attribute(frames, app_package)
         calls.append(
             Call(
                 event=event,
                 entry=catalog.get(event.entry),
-                caller=attribute(frames, app_package),
+                caller=caller,
                 state=states[before],
                 frames=frames,
                 markers_before=before,

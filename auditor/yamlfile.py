@@ -42,6 +42,22 @@ def load_documents(path: Path) -> list[Any]:
         raise InputError(f"invalid YAML: {exc.problem or exc.context}", where=where) from None
 
 
+def load_plain(path: Path) -> list[Any]:
+    """Every YAML document in `path` as plain dicts and lists, read with the fast loader: for files that are
+    usually right (shipped data). Positions are not kept; on a problem, read the file again with `load_documents`
+    to say where it is. Raises InputError on unreadable files or invalid YAML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", where=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", where=str(path)) from None
+    try:
+        return list(YAML(typ="safe").load_all(text))
+    except MarkedYAMLError:
+        return load_documents(path)  # the careful reader says where the YAML is wrong
+
+
 def position_of(node: Any, loc: Sequence[str | int], file: str) -> Position:
     """The position of the item at `loc` (a pydantic error location) inside `node`, as deep as it can be found."""
     line, column = _own_position(node)

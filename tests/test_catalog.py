@@ -13,7 +13,11 @@ from auditor.models import HookKind, PIType
 from auditor.resources import SOURCE_ROOT, data_dir
 
 HOOKS_TABLE = SOURCE_ROOT / "docs" / "dev" / "issue2-hooks.md"
-CATALOG_FILES = {"identifiers.yaml", "location.yaml", "apps.yaml", "clipboard.yaml", "permissions.yaml"}
+CATALOG_FILES = {
+    "accounts.yaml", "apps.yaml", "bluetooth.yaml", "capture.yaml", "clipboard.yaml", "components.yaml",
+    "content.yaml", "identifiers.yaml", "location.yaml", "native.yaml", "network-state.yaml", "network.yaml",
+    "permissions.yaml",
+}
 
 
 def table_rows() -> list[dict[str, str]]:
@@ -52,8 +56,105 @@ def test_every_entry_has_both_languages_and_an_api_level(catalog: Catalog) -> No
     for entry in catalog.entries:
         assert entry.description.en.strip() and entry.description.zh.strip(), entry.id
         assert re.search(r"[\u4e00-\u9fff]", entry.description.zh), f"{entry.id}: zh description has no Chinese"
-        assert entry.since is not None and 1 <= entry.since <= 36, entry.id
-        assert entry.until is None or entry.until >= entry.since, entry.id
+        if entry.bundled and entry.since is None:
+            continue  # ships inside apps: no platform API level
+        assert entry.since is not None and 21 <= entry.since <= 37, entry.id
+        assert entry.until is None or entry.until > entry.since, entry.id
+
+
+def test_the_catalog_watches_200_methods_of_every_personal_information_type(catalog: Catalog) -> None:
+    assert len(catalog.entries) >= 200
+    assert {entry.pi_type for entry in catalog.collecting()} == set(PIType)
+    kinds = {entry.kind for entry in catalog.entries}
+    assert kinds == set(HookKind)
+
+
+# The union of what the best-known tools watch (shared/reference/hook-catalog-baseline.md), plus its listed gaps,
+# as (class, method). Where Android runs the code in an implementation class, the entry names that class and
+# declares the public one in `declared_in`; both are accepted here.
+BASELINE = [
+    ("android.telephony.TelephonyManager", m) for m in [
+        "getDeviceId", "getImei", "getMeid", "getSubscriberId", "getSimSerialNumber", "getLine1Number",
+        "getSimOperator", "getNetworkOperator", "getSimCountryIso", "getServiceState", "getNetworkOperatorName",
+        "getSimOperatorName", "getNetworkCountryIso", "getDeviceSoftwareVersion", "listen", "getCellLocation",
+        "getAllCellInfo", "requestCellInfoUpdate"]
+] + [
+    ("android.telephony.UiccCardInfo", "getIccId"), ("android.provider.Settings$Secure", "getString"),
+    ("android.provider.Settings$System", "getString"), ("android.os.Build", "getSerial"),
+    ("android.os.SystemProperties", "get"), ("android.net.wifi.WifiInfo", "getMacAddress"),
+    ("java.net.NetworkInterface", "getHardwareAddress"),
+    ("android.app.admin.DevicePolicyManager", "getWifiMacAddress"),
+    ("com.android.id.impl.IdProviderImpl", "getUDID"), ("com.android.id.impl.IdProviderImpl", "getOAID"),
+    ("com.android.id.impl.IdProviderImpl", "getVAID"), ("com.android.id.impl.IdProviderImpl", "getAAID"),
+    ("com.samsung.android.deviceidservice.IDeviceIdService$Stub$Proxy", "getOAID"),
+    ("repeackage.com.samsung.android.deviceidservice.IDeviceIdService$Stub$Proxy", "getOAID"),
+    ("android.bluetooth.BluetoothDevice", "getName"), ("android.bluetooth.BluetoothDevice", "getAddress"),
+    ("android.bluetooth.BluetoothAdapter", "getName"), ("android.accounts.AccountManager", "getAccounts"),
+    ("android.accounts.AccountManager", "getAccountsByType"),
+] + [
+    ("android.location.LocationManager", m) for m in [
+        "requestLocationUpdates", "getLastKnownLocation", "getBestProvider", "getGnssHardwareModelName",
+        "getGnssYearOfHardware", "getProvider", "requestSingleUpdate", "getCurrentLocation"]
+] + [
+    ("android.location.Location", m) for m in [
+        "getLatitude", "getLongitude", "getAccuracy", "getAltitude", "getBearing", "getBearingAccuracyDegrees",
+        "getElapsedRealtimeNanos", "getExtras", "getProvider", "getSpeed", "getSpeedAccuracyMetersPerSecond",
+        "getTime", "getVerticalAccuracyMeters"]
+] + [
+    ("android.location.Geocoder", "getFromLocation"), ("android.location.Geocoder", "getFromLocationName"),
+    ("android.telephony.cdma.CdmaCellLocation", "getBaseStationId"),
+    ("android.telephony.cdma.CdmaCellLocation", "getNetworkId"), ("android.telephony.gsm.GsmCellLocation", "getCid"),
+    ("android.telephony.gsm.GsmCellLocation", "getLac"), ("android.net.wifi.WifiInfo", "getSSID"),
+    ("android.net.wifi.WifiInfo", "getBSSID"), ("android.net.wifi.WifiInfo", "getIpAddress"),
+    ("android.net.wifi.WifiInfo", "getNetworkId"), ("android.net.wifi.WifiManager", "getConnectionInfo"),
+    ("android.net.wifi.WifiManager", "getConfiguredNetworks"), ("android.net.wifi.WifiManager", "getScanResults"),
+    ("android.net.wifi.WifiManager", "getWifiState"), ("java.net.InetAddress", "getHostName"),
+    ("java.net.Inet4Address", "getHostAddress"), ("java.net.Inet6Address", "getHostAddress"),
+    ("java.net.InetSocketAddress", "getHostName"), ("android.net.NetworkInfo", "getType"),
+    ("android.net.NetworkInfo", "getTypeName"), ("android.net.NetworkInfo", "getExtraInfo"),
+    ("android.net.NetworkInfo", "isAvailable"), ("android.net.NetworkInfo", "isConnected"),
+    ("android.net.ConnectivityManager", "getActiveNetworkInfo"), ("java.net.URL", "openConnection"),
+    ("org.apache.http.impl.client.AbstractHttpClient", "execute"),
+    ("android.content.pm.PackageManager", "getInstalledPackages"),
+    ("android.content.pm.PackageManager", "getInstalledApplications"),
+    ("android.content.pm.PackageManager", "queryIntentActivities"),
+    ("android.content.pm.PackageManager", "getInstalledModules"),
+    ("android.app.ActivityManager", "getRunningAppProcesses"),
+    ("android.app.ActivityManager", "getRunningServiceControlPanel"),
+    ("android.content.ClipboardManager", "getPrimaryClip"), ("android.content.ContentResolver", "query"),
+    ("android.content.ContentResolver", "registerContentObserver"),
+    ("android.provider.MediaStore$Images$Media", "query"), ("android.telephony.SmsManager", "sendTextMessage"),
+    ("android.telephony.SmsManager", "sendMultipartTextMessage"), ("android.telephony.SmsManager", "sendDataMessage"),
+    ("android.hardware.Camera", "open"), ("android.hardware.camera2.CameraManager", "openCamera"),
+    ("androidx.camera.core.ImageCapture", "takePicture"), ("android.media.MediaRecorder", "start"),
+    ("android.media.AudioRecord", "startRecording"), ("android.media.AudioRecord", "$init"),
+    ("android.hardware.SensorManager", "getSensorList"), ("java.io.RandomAccessFile", "$init"),
+    ("android.support.v4.app.ActivityCompat", "requestPermissions"),
+    ("androidx.core.app.ActivityCompat", "requestPermissions"),
+    # The gaps the baseline lists.
+    ("android.app.Activity", "requestPermissions"), ("android.app.Activity", "onRequestPermissionsResult"),
+    ("android.content.Context", "checkSelfPermission"), ("androidx.core.content.ContextCompat", "checkSelfPermission"),
+    ("android.support.v4.content.ContextCompat", "checkSelfPermission"),
+    ("com.google.android.gms.ads.identifier.AdvertisingIdClient", "getAdvertisingIdInfo"),
+    ("android.telephony.SubscriptionManager", "getActiveSubscriptionInfoList"),
+    ("android.hardware.SensorManager", "registerListener"),
+    ("android.content.Context", "startActivity"), ("android.content.Context", "startService"),
+    ("android.content.Context", "bindService"), ("android.content.Context", "sendBroadcast"),
+    ("java.net.InetAddress", "getAllByName"), ("okhttp3.OkHttpClient", "newCall"),
+]
+
+
+@pytest.mark.parametrize(("cls", "method"), BASELINE, ids=lambda value: str(value))
+def test_every_baseline_api_has_an_entry(catalog: Catalog, cls: str, method: str) -> None:
+    assert any(method == entry.method and cls in (entry.class_name, entry.declared_in) for entry in catalog.entries)
+
+
+def test_content_queries_are_told_apart_by_uri(catalog: Catalog) -> None:
+    queries = [entry for entry in catalog.entries if entry.api == "android.content.ContentResolver.query"]
+    assert {entry.pi_type for entry in queries} == {PIType.CONTACTS, PIType.SMS, PIType.CALL_LOG, PIType.CALENDAR,
+                                                    PIType.MEDIA}
+    prefixes = [prefix for entry in queries for prefix in (entry.match.prefix or [] if entry.match else [])]
+    assert len(prefixes) == len(set(prefixes)) and all(prefix.startswith("content://") for prefix in prefixes)
 
 
 def test_permissions_are_full_names(catalog: Catalog) -> None:

@@ -1,5 +1,7 @@
 """Real Frida against a real JVM: the fixture app in tests/fixtures/jvm declares Android's class and method names,
-the Instrumenter hooks it with the shipped catalog, and every recorded event is checked exactly."""
+the Instrumenter hooks it with the test catalog in tests/fixtures/catalog, and every recorded event is checked
+exactly: dispatch of one method to the entry whose match accepts the call, receivers, app-bundled classes loaded
+late by a class loader of their own, and the evidence-capture policy on a hot API."""
 
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ from auditor.agent import AgentOptions, agent_is_current, build_agent
 from auditor.catalog import Catalog, load_catalog
 from auditor.devices.base import ProcessInfo
 from auditor.errors import DeviceError
-from auditor.models import CatalogEntry, CoverageRecord, HookEvent, StackRecord, Text
+from auditor.models import AgentStats, CatalogEntry, CoverageRecord, HookEvent, StackRecord, Text
 
 pytestmark = pytest.mark.integration
 
 FIXTURE_SOURCES = Path(__file__).parent / "fixtures" / "jvm" / "src"
+PLUGIN_SOURCES = Path(__file__).parent / "fixtures" / "jvm" / "plugin"
+TEST_CATALOG = Path(__file__).parent / "fixtures" / "catalog"
 MAIN_CLASS = "com.example.fixture.FixtureApp"
 PROCESS_NAME = "com.example.fixture"
 LINE_TIMEOUT_S = 30.0
@@ -32,15 +36,26 @@ LINE_TIMEOUT_S = 30.0
 # Fixtures: the compiled app, the built agent, a recording sink, a running app
 
 
-@pytest.fixture(scope="session")
-def fixture_classes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def compile_java(sources: Path, output: Path) -> Path:
     javac = shutil.which("javac")
     if javac is None:
         pytest.fail("javac (OpenJDK 17) is needed for the instrumentation tests")
-    output = tmp_path_factory.mktemp("jvm-fixture")
-    sources = sorted(str(path) for path in FIXTURE_SOURCES.rglob("*.java"))
-    subprocess.run([javac, "-d", str(output), *sources], check=True, capture_output=True, text=True)
+    files = sorted(str(path) for path in sources.rglob("*.java"))
+    subprocess.run([javac, "-d", str(output), *files], check=True, capture_output=True, text=True)
     return output
+
+
+@pytest.fixture(scope="session")
+def fixture_classes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("jvm-fixture")
+    compile_java(FIXTURE_SOURCES, output / "app")
+    # The SDK the app loads late, with a class loader of its own: not on the app's class path.
+    compile_java(PLUGIN_SOURCES, output / "plugin")
+    return output
+
+
+def fixture_catalog() -> Catalog:
+    return load_catalog(TEST_CATALOG)
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +114,7 @@ class FixtureApp:
 
     def __init__(self, classes: Path) -> None:
         self.process = subprocess.Popen(
-            ["java", "-Xshare:auto", "-cp", str(classes), MAIN_CLASS],
+            ["java", "-Xshare:auto", "-cp", str(classes / "app"), MAIN_CLASS, str(classes / "plugin")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -179,6 +194,8 @@ BROKEN_ENTRIES = [
     make_entry("test.missing-overload", "android.telephony.TelephonyManager", "getSubscriberId", [["int"]]),
     make_entry("test.abstract", "android.content.pm.PackageManager", "getInstalledPackages"),
     make_entry("test.inherited", "android.telephony.TelephonyManager", "hashCode"),
+    # wifi.mac records every call of getMacAddress: an entry after it on the same method could never fire.
+    make_entry("test.unreachable", "android.net.wifi.WifiInfo", "getMacAddress"),
 ]
 
 
@@ -197,6 +214,7 @@ class Run:
     after_phase_two: tuple[float | None, dict[str, int]]
     host_start_ms: float
     host_end_ms: float
+    stats: AgentStats
     by_entry: dict[str, list[HookEvent]] = field(default_factory=dict)
 
 
@@ -204,7 +222,7 @@ class Run:
 def run(fixture_classes: Path, agent_built: None) -> Iterator[Run]:
     from auditor.instrument import Instrumenter
 
-    catalog = Catalog(load_catalog().entries + BROKEN_ENTRIES)
+    catalog = Catalog(fixture_catalog().entries + BROKEN_ENTRIES)
     sink = RecordingSink()
     app = FixtureApp(fixture_classes)
     instrumenter = Instrumenter(catalog, sink, options=AgentOptions(stack_depth=8))
@@ -215,15 +233,18 @@ def run(fixture_classes: Path, agent_built: None) -> Iterator[Run]:
         after_phase_one = instrumenter.cursors()
         app.phase("phase2")
         after_phase_two = instrumenter.cursors()
+        app.phase("phase3")
+        app.phase("late")
         instrumenter.drain()
         host_end_ms = time.time() * 1000
+        stats = instrumenter.stats()[app.pid]
         exit_code = app.exit()
         instrumenter.drain()
     finally:
         instrumenter.close()
         app.kill()
     result = Run(sink, coverage, app.pid, app.output[1:], exit_code, after_phase_one, after_phase_two,
-                 host_start_ms, host_end_ms)
+                 host_start_ms, host_end_ms, stats)
     for event in sink.events:
         result.by_entry.setdefault(event.entry, []).append(event)
     yield result
@@ -236,6 +257,8 @@ def plain_output(fixture_classes: Path) -> list[str]:
     try:
         app.phase("phase1")
         app.phase("phase2")
+        app.phase("phase3")
+        app.phase("late")
         assert app.exit() == 0
     finally:
         app.kill()
@@ -261,6 +284,12 @@ def test_the_app_sees_exactly_what_it_sees_without_hooks(run: Run, plain_output:
     assert "APP CODE RAN: AppListener.toString" not in run.output
 
 
+QUERY_SIG = "(android.net.Uri,java.lang.String[],java.lang.String,java.lang.String[],java.lang.String)"
+URL_CONNECTION = ("sun.net.www.protocol.https.HttpsURLConnectionImpl",
+                  "sun.n**.***.********.*****.**************************:*****://*******.*******.***/*******?****=************292",
+                  True, None)
+
+
 def test_each_logical_call_is_one_event_with_masked_values(run: Run) -> None:
     assert [summary(event) for event in run.sink.events] == [
         ("telephony.device-id", "()", "main", [], ("java.lang.String", "3569********809", True, None), None),
@@ -272,6 +301,9 @@ def test_each_logical_call_is_one_event_with_masked_values(run: Run) -> None:
         ("settings.android-id", "(android.content.ContentResolver,java.lang.String)", "main",
          ["<com.example.fixture.FixtureApp$1>", "android_id"], ("java.lang.String", "9774*********49c", True, None),
          None),
+        # The same method, another entry: its match accepts this key (and nothing but these two keys is recorded).
+        ("settings.bluetooth-name", "(android.content.ContentResolver,java.lang.String)", "main",
+         ["<com.example.fixture.FixtureApp$1>", "bluetooth_name"], ("java.lang.String", "***** *", True, None), None),
         ("wifi.mac", "()", "main", [], ("java.lang.String", "3c:a0:**:**:*e:2b", True, None), None),
         ("location.last-known", "(java.lang.String)", "main", ["gps"],
          ("android.location.Location", "Location[gps 39.9,116.3 hAcc=20.0]", True, None), None),
@@ -284,12 +316,21 @@ def test_each_logical_call_is_one_event_with_masked_values(run: Run) -> None:
         ("clipboard.read", "()", "main", [], ("android.content.ClipData", "<53 chars>", True, 53), None),
         ("permissions.request", "(java.lang.String[],int)", "main",
          ["[android.permission.ACCESS_FINE_LOCATION, android.permission.READ_PHONE_STATE]", "42"], None, None),
+        # One hook on each query overload, dispatched by URI; the 5-argument query runs the 6-argument one inside
+        # it, which is the same logical call; the media URI matches no entry and is not recorded.
+        ("content.contacts", QUERY_SIG, "main", ["content://com.android.contacts/contacts", "null", "null", "null",
+                                                 "null"], ("android.database.MatrixCursor", "<20 chars>", True, 20), None),
+        ("content.sms", QUERY_SIG, "main", ["content://sms/inbox", "null", "null", "null", "null"],
+         ("android.database.MatrixCursor", "<20 chars>", True, 20), None),
+        ("network.url-open", "()", "main", [], URL_CONNECTION, None),
+        # The SDK class loaded late, by its own loader: hooked before its first call.
+        ("sdk.tracker", "(java.lang.String)", "main", ["contacts"], ("java.lang.String", "<18 chars>", True, 18), None),
     ]
 
 
 def test_events_are_numbered_per_process_without_gaps(run: Run) -> None:
-    assert [event.seq for event in run.sink.events] == list(range(12))
-    assert [event.id for event in run.sink.events] == [f"{run.pid}-{seq}" for seq in range(12)]
+    assert [event.seq for event in run.sink.events] == list(range(17))
+    assert [event.id for event in run.sink.events] == [f"{run.pid}-{seq}" for seq in range(17)]
     assert {(event.pid, event.process) for event in run.sink.events} == {(run.pid, PROCESS_NAME)}
     timestamps = [event.ts for event in run.sink.events]
     assert timestamps == sorted(timestamps)
@@ -308,20 +349,50 @@ def test_cursors_split_the_stream_at_the_moment_they_are_taken(run: Run) -> None
     ts_one, cursor_one = run.after_phase_one
     ts_two, cursor_two = run.after_phase_two
     key = str(run.pid)
-    assert cursor_one == {key: 6} and cursor_two == {key: 12}
+    assert cursor_one == {key: 7} and cursor_two == {key: 13}
     phase_one = [event for event in run.sink.events if event.seq < cursor_one[key]]
     assert {event.entry for event in phase_one} == {
-        "telephony.device-id", "telephony.imei", "telephony.subscriber-id", "settings.android-id", "wifi.mac",
+        "telephony.device-id", "telephony.imei", "telephony.subscriber-id", "settings.android-id",
+        "settings.bluetooth-name", "wifi.mac",
     }
     assert ts_one is not None and ts_two is not None
     assert all(event.ts <= ts_one for event in phase_one)
-    assert all(ts_one <= event.ts <= ts_two for event in run.sink.events if event.seq >= cursor_one[key])
+    phase_two = [event for event in run.sink.events if cursor_one[key] <= event.seq < cursor_two[key]]
+    assert all(ts_one <= event.ts <= ts_two for event in phase_two)
 
 
-def test_match_filter_records_only_the_android_id_key(run: Run) -> None:
-    (event,) = run.by_entry["settings.android-id"]
-    assert event.args[1].text == "android_id"
+def test_match_filters_send_each_call_to_the_entry_that_accepts_it(run: Run) -> None:
+    (android_id,) = run.by_entry["settings.android-id"]
+    assert android_id.args[1].text == "android_id"
+    (bluetooth,) = run.by_entry["settings.bluetooth-name"]
+    assert bluetooth.args[1].text == "bluetooth_name"
     assert "bluetooth=Pixel 7" in run.output
+    # Prefix and glob matches on a platform object's text (a Uri), one hook per overload for all of them.
+    assert [event.args[0].text for event in run.by_entry["content.contacts"]] == ["content://com.android.contacts/contacts"]
+    assert [event.args[0].text for event in run.by_entry["content.sms"]] == ["content://sms/inbox"]
+    assert not any("content://media" in event.args[0].text for event in run.sink.events if event.args)
+    assert "query content://media/external/images/media rows=2" in run.output
+
+
+def test_the_receiver_is_recorded_and_masked_with_its_unmasked_text_kept_apart(run: Run) -> None:
+    (event,) = run.by_entry["network.url-open"]
+    assert event.receiver is not None
+    assert event.receiver.type == "java.net.URL"
+    assert event.receiver.masked is True
+    assert event.receiver.raw == "https://tracker.example.com/collect?imei=353911101847292"
+    assert "353911101847292" not in event.model_dump_json()
+    assert [position for position, _ in event.values()] == ["this", "return"]
+
+
+def test_a_class_loaded_late_by_its_own_loader_is_hooked_before_its_first_call(run: Run) -> None:
+    (event,) = run.by_entry["sdk.tracker"]
+    assert event.args[0].text == "contacts" and event.ret is not None and event.ret.raw == "collected contacts"
+    # Nothing of the class ran before the app used it: its static initializer prints where it would without hooks.
+    late = run.output[run.output.index("late loader ready"):]
+    assert late[:4] == ["late loader ready", "late class loaded", "Tracker.<clinit>", "late collected contacts from true"]
+    frames = run.sink.stack(event.stack)
+    assert frames[0] == "com.example.sdk.Tracker.collect(Native Method)"
+    assert any(frame.startswith("com.example.fixture.FixtureApp.late(FixtureApp.java:") for frame in frames)
 
 
 def test_stacks_start_at_the_hooked_method_and_name_the_caller(run: Run) -> None:
@@ -356,10 +427,13 @@ def test_each_stack_is_emitted_once_and_identified_by_content(run: Run) -> None:
 
 def test_coverage_lists_every_hook_and_every_failure(run: Run) -> None:
     coverage = run.coverage
-    assert coverage.pid == run.pid and coverage.process == PROCESS_NAME
-    assert run.sink.coverage == [coverage]
+    assert coverage.pid == run.pid and coverage.process == PROCESS_NAME and coverage.trigger == "init"
     installed = {hook.entry: sorted(hook.sigs) for hook in coverage.installed}
     assert installed == {
+        "settings.bluetooth-name": ["(android.content.ContentResolver,java.lang.String)"],
+        "content.contacts": [QUERY_SIG, QUERY_SIG[:-1] + ",java.lang.Object)"],
+        "content.sms": [QUERY_SIG, QUERY_SIG[:-1] + ",java.lang.Object)"],
+        "network.url-open": ["()", "(java.net.Proxy)"],
         "telephony.device-id": ["()", "(int)"],
         "telephony.imei": ["()", "(int)"],
         "telephony.subscriber-id": ["()"],
@@ -377,6 +451,7 @@ def test_coverage_lists_every_hook_and_every_failure(run: Run) -> None:
     failed = {hook.entry: (hook.sig, hook.error) for hook in coverage.failed}
     assert set(failed) == {
         "apps.installed-applications", "test.missing-class", "test.missing-overload", "test.abstract", "test.inherited",
+        "test.unreachable",
     }
     assert failed["apps.installed-applications"] == (
         None, "no such method: android.app.ApplicationPackageManager has no method getInstalledApplications",
@@ -391,6 +466,26 @@ def test_coverage_lists_every_hook_and_every_failure(run: Run) -> None:
     assert failed["test.inherited"][1].startswith(
         "android.telephony.TelephonyManager does not declare hashCode(), it inherits it from java.lang.Object"
     )
+    assert failed["test.unreachable"] == (
+        "()", "unreachable: catalog entry wifi.mac records every call of android.net.wifi.WifiInfo.getMacAddress() "
+        "before this one is asked; give it a match",
+    )
+    # App-bundled classes no class loader had yet: pending, not failed.
+    assert [hook.entry for hook in coverage.pending] == ["sdk.tracker", "sdk.absent"]
+
+
+def test_bundled_hooks_installed_later_get_a_coverage_record_of_their_own(run: Run) -> None:
+    first, late = run.sink.coverage
+    assert first == run.coverage
+    assert late.trigger == "class-loader" and late.pid == run.pid
+    assert late.loader is not None and late.loader.startswith("java.net.URLClassLoader@")
+    assert [(hook.entry, hook.sigs) for hook in late.installed] == [("sdk.tracker", ["(java.lang.String)"])]
+    assert late.failed == [] and [hook.entry for hook in late.pending] == ["sdk.absent"]
+    assert run.coverage.ts < late.ts <= run.sink.events[-1].ts
+    merged = CoverageRecord.merged(run.sink.coverage)
+    assert len(merged) == 1 and "sdk.tracker" in {hook.entry for hook in merged[0].installed}
+    assert [hook.entry for hook in merged[0].pending] == ["sdk.absent"]
+    assert run.stats.pending == 1
 
 
 def test_frida_version_is_known_without_an_instance() -> None:
@@ -411,12 +506,60 @@ def test_sink_is_called_from_one_worker_thread_and_nothing_went_wrong(run: Run) 
 # Separate runs
 
 
+def hot(app: FixtureApp, count: int) -> None:
+    app.run(f"hot {count}")
+    app.expect("HOT DONE")
+
+
+def test_a_hot_api_walks_one_stack_per_call_site_and_epoch_and_every_call_is_an_event(
+    app: FixtureApp, agent_built: None
+) -> None:
+    from auditor.instrument import Instrumenter
+
+    sink = RecordingSink()
+    count = 400
+    with Instrumenter(fixture_catalog(), sink) as instrumenter:
+        instrumenter.instrument(process_of(app))
+        hot(app, count)
+        first = instrumenter.stats()[app.pid]
+        instrumenter.cursors()  # a marker: from here on a new epoch
+        hot(app, count)
+        second = instrumenter.stats()[app.pid]
+        instrumenter.drain()
+    per_run = 3 * count
+    assert [event.seq for event in sink.events] == list(range(2 * per_run))
+    assert sink.logs == []
+    # getMacAddress from two sites and getImei from a third: three stacks walked per epoch, never one per call.
+    assert (first.calls, first.stacks, first.sites, first.epoch) == (per_run, 3, 3, 0)
+    assert (second.calls, second.stacks, second.sites, second.epoch) == (2 * per_run, 6, 3, 1)
+    assert first.call_sites == "jvmti"
+
+    mac = [event for event in sink.events if event.entry == "wifi.mac"]
+    assert len(mac) == 4 * count
+    assert {event.ret.raw for event in mac if event.ret is not None} == {"3c:a0:67:1f:8e:2b"}
+    stacks = sorted({event.stack for event in mac if event.stack is not None})
+    assert len(stacks) == 2 and all(event.stack in stacks for event in mac)
+    callers = [sink.stack(stack)[1] for stack in stacks]
+    assert all(caller.startswith("com.example.fixture.FixtureApp.hot(FixtureApp.java:") for caller in callers)
+    assert callers[0] != callers[1]
+
+    # Calls whose values or thread change are still each recorded with their own values and thread.
+    imei = [event for event in sink.events if event.entry == "telephony.imei"]
+    assert [event.args[0].text for event in imei] == ["0", "1"] * count
+    assert [event.ret.raw if event.ret else None for event in imei] == ["356938035643809", "490154203237518"] * count
+    half = count // 2
+    assert [event.thread for event in imei[:count]] == ["main"] * half + ["renamed-worker"] * (count - half)
+    timestamps = [event.ts for event in sink.events]
+    assert timestamps == sorted(timestamps)
+
+
+
 @pytest.fixture
 def instrumenter_and_sink(agent_built: None) -> Iterator[tuple[object, RecordingSink]]:
     from auditor.instrument import Instrumenter
 
     sink = RecordingSink()
-    instrumenter = Instrumenter(load_catalog(), sink)
+    instrumenter = Instrumenter(fixture_catalog(), sink)
     yield instrumenter, sink
     instrumenter.close()
 
@@ -438,22 +581,22 @@ def test_a_process_that_exits_is_reported_and_leaves_the_cursors(
     assert sink.detached == [(app.pid, "process-terminated", None)]
     assert instrumenter.cursors() == (None, {})
     # Nothing recorded before the exit was lost, though the batch timer had not fired.
-    assert [event.seq for event in sink.events] == list(range(6))
+    assert [event.seq for event in sink.events] == list(range(7))
 
 
 def test_events_still_held_by_the_agent_arrive_on_close(app: FixtureApp, agent_built: None) -> None:
     from auditor.instrument import Instrumenter
 
     sink = RecordingSink()
-    instrumenter = Instrumenter(load_catalog(), sink, options=AgentOptions(batch_ms=60_000))
+    instrumenter = Instrumenter(fixture_catalog(), sink, options=AgentOptions(batch_ms=60_000))
     instrumenter.instrument(process_of(app))
     app.phase("phase1")
     instrumenter.close()
-    assert [event.seq for event in sink.events] == list(range(6))
+    assert [event.seq for event in sink.events] == list(range(7))
     assert sink.detached == [(app.pid, "application-requested", None)]
     # The app runs on, unhooked.
     app.phase("phase2")
-    assert sink.events[-1].seq == 5
+    assert sink.events[-1].seq == 6
 
 
 def test_instrumenting_the_same_process_twice_is_refused(
@@ -500,6 +643,7 @@ rpc.exports = {
         return { ts: 123, installed: [], failed: [] };
     },
     cursor() { return { ts: Date.now(), seq: 1 }; },
+    flush() { return { ts: Date.now(), seq: 1 }; },
     finish() { return { ts: Date.now(), seq: 1 }; },
 };
 """
@@ -512,7 +656,7 @@ def test_odd_messages_become_agent_logs_never_silence(
 
     monkeypatch.setattr(instrument, "load_agent", lambda: ODD_AGENT)
     sink = RecordingSink()
-    instrumenter = instrument.Instrumenter(load_catalog(), sink)
+    instrumenter = instrument.Instrumenter(fixture_catalog(), sink)
     try:
         coverage = instrumenter.instrument(process_of(app))
         assert coverage.ts == 123
@@ -546,13 +690,13 @@ def test_batches_leave_on_the_timer_and_at_the_size_limit(app: FixtureApp, agent
     from auditor.instrument import Instrumenter
 
     sink = RecordingSink()
-    with Instrumenter(load_catalog(), sink, options=AgentOptions(batch_size=4, batch_ms=1500)) as instrumenter:
+    with Instrumenter(fixture_catalog(), sink, options=AgentOptions(batch_size=4, batch_ms=1500)) as instrumenter:
         instrumenter.instrument(process_of(app))
         app.phase("phase1")
         # Neither cursors() nor drain(): the first 4 leave as a full batch, the last 2 on the timer.
-        assert wait_for(lambda: len(sink.events) == 6, timeout=5.0)
-        assert sink.batch_sizes == [4, 2]
-    assert [event.seq for event in sink.events] == list(range(6))
+        assert wait_for(lambda: len(sink.events) == 7, timeout=5.0)
+        assert sink.batch_sizes == [4, 3]
+    assert [event.seq for event in sink.events] == list(range(7))
 
 
 def test_a_failing_sink_surfaces_in_drain_and_the_worker_goes_on(app: FixtureApp, agent_built: None) -> None:
@@ -563,7 +707,7 @@ def test_a_failing_sink_surfaces_in_drain_and_the_worker_goes_on(app: FixtureApp
             raise OSError("disk full")
 
     sink = FailingSink()
-    instrumenter = Instrumenter(load_catalog(), sink)
+    instrumenter = Instrumenter(fixture_catalog(), sink)
     try:
         instrumenter.instrument(process_of(app))
         app.phase("phase1")
@@ -583,7 +727,7 @@ def test_instrument_on_one_thread_while_another_reads_cursors(fixture_classes: P
 
     first, second = FixtureApp(fixture_classes), FixtureApp(fixture_classes)
     sink = RecordingSink()
-    instrumenter = Instrumenter(load_catalog(), sink)
+    instrumenter = Instrumenter(fixture_catalog(), sink)
     errors: list[BaseException] = []
     try:
         instrumenter.instrument(process_of(first))
@@ -605,14 +749,88 @@ def test_instrument_on_one_thread_while_another_reads_cursors(fixture_classes: P
         first.phase("phase1")
         second.phase("phase1")
         _, cursors = instrumenter.cursors()
-        assert cursors == {str(first.pid): 6, str(second.pid): 6}
+        assert cursors == {str(first.pid): 7, str(second.pid): 7}
         assert str(first.pid) in seen
         instrumenter.drain()
         by_process = {(event.pid, event.process) for event in sink.events}
         assert by_process == {(first.pid, PROCESS_NAME), (second.pid, f"{PROCESS_NAME}:push")}
         # The same call sites in two processes give the same stacks: each is recorded once.
-        assert len(sink.stacks) == len({record.id for record in sink.stacks}) == 6
+        assert len(sink.stacks) == len({record.id for record in sink.stacks}) == 7
     finally:
         instrumenter.close()
         first.kill()
         second.kill()
+
+
+# ------------------------------------------------------------------------------------------------------
+# The sandbox: classes that ship inside the app, in its own class loader and in one it creates at run time
+
+
+BUNDLED_APP = Path(__file__).parent / "apps" / "bundled-sdk"
+GAID = "38400000-8cf0-11bd-b23e-10b96e40000d"
+
+
+def bundled_entry(entry_id: str, cls: str, method: str, **fields: object) -> CatalogEntry:
+    return CatalogEntry.model_validate({
+        "id": entry_id, "class": cls, "method": method, "bundled": True, "pi_type": "device-id",
+        "data": {"en": "test", "zh": "测试"}, "description": {"en": "test entry", "zh": "测试条目"}, **fields,
+    })
+
+
+BUNDLED_ENTRIES = [
+    bundled_entry("compat.request", "androidx.core.app.ActivityCompat", "requestPermissions",
+                  kind="permission-request", pi_type=None, sensitive=[]),
+    bundled_entry("ads.gaid-info", "com.google.android.gms.ads.identifier.AdvertisingIdClient", "getAdvertisingIdInfo",
+                  sensitive=[]),
+    bundled_entry("ads.gaid", "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info", "getId"),
+]
+
+
+def test_the_sandbox_app_bundles_hooked_in_its_own_loader_and_in_one_made_at_run_time(
+    tmp_path_factory: pytest.TempPathFactory, agent_built: None
+) -> None:
+    from auditor.devices.sandbox import SandboxBackend
+    from auditor.instrument import Instrumenter
+    from tests.devices.sandbox_support import LogRecorder, Sandbox
+
+    sink = RecordingSink()
+    backend = SandboxBackend(BUNDLED_APP, cache_dir=tmp_path_factory.mktemp("sandbox-cache"))
+    log = LogRecorder()
+    backend.set_listeners(log.on_exit, log.on_log)
+    sandbox = Sandbox(backend, log)
+    instrumenter = Instrumenter(Catalog(BUNDLED_ENTRIES), sink)
+    covered: list[CoverageRecord] = []
+    try:
+        sandbox.launch(lambda info: covered.append(instrumenter.instrument(info)))
+        screen = sandbox.tap("org.bundled:id/load_sdk")
+        assert screen.text("org.bundled:id/status") == f"id={GAID} own-loader=true"
+        sandbox.tap("org.bundled:id/ask")
+        instrumenter.drain()
+    finally:
+        instrumenter.close()
+        backend.close()
+
+    (initial,) = covered
+    # At the gate the app's own loader does not exist yet: every bundled hook waits, none failed.
+    assert initial.installed == [] and initial.failed == []
+    assert [hook.entry for hook in initial.pending] == ["compat.request", "ads.gaid-info", "ads.gaid"]
+    app_loader, sdk_loader = sink.coverage[1:]
+    assert app_loader.trigger == sdk_loader.trigger == "class-loader"
+    assert app_loader.loader != sdk_loader.loader
+    assert {hook.entry for hook in app_loader.installed} == {"compat.request", "ads.gaid-info", "ads.gaid"}
+    assert app_loader.pending == [] and app_loader.failed == []
+    # The loader made at run time (over the same classes) defines its own copies: classes of their own, hooked again.
+    assert {hook.entry for hook in sdk_loader.installed} == {"compat.request", "ads.gaid-info", "ads.gaid"}
+    assert initial.ts < app_loader.ts < sdk_loader.ts
+
+    by_entry = {event.entry: event for event in sink.events}
+    assert [event.entry for event in sink.events] == ["ads.gaid-info", "ads.gaid", "compat.request"]
+    gaid = by_entry["ads.gaid"]
+    assert gaid.ret is not None and gaid.ret.raw == GAID and gaid.ret.masked
+    assert sdk_loader.ts < by_entry["ads.gaid-info"].ts
+    request = by_entry["compat.request"]
+    assert request.args[1].text == "[android.permission.ACCESS_FINE_LOCATION]" and request.args[2].text == "7"
+    assert app_loader.ts < request.ts
+    frames = sink.stack(request.stack)
+    assert frames[0] == "androidx.core.app.ActivityCompat.requestPermissions(Native Method)"
+    assert frames[1].startswith("org.bundled.MainActivity.lambda$onCreate$0(MainActivity.java:")

@@ -125,3 +125,22 @@ def test_render(value: AgentValue, text: str) -> None:
 def test_unknown_entry_keeps_nothing_but_type_and_size() -> None:
     recorded = mask_unknown(AgentValue(t="java.util.List", v=["a"], n=1))
     assert recorded.model_dump() == {"type": "java.util.List", "text": "<masked>", "masked": True, "size": 1}
+
+
+def test_a_receiver_named_sensitive_is_masked_and_its_text_kept_apart() -> None:
+    url = "https://ads.example.com/track?imei=353911101847292"
+    recorded = record_value(AgentValue(t="java.net.URL", v=url), entry(PIType.DEVICE_ID, sensitive=["this"]), "this")
+    assert recorded.masked is True and recorded.raw == url
+    assert "353911101847292" not in recorded.model_dump_json()
+    assert recorded.text.startswith("http") and recorded.text.endswith("292")
+
+
+def test_a_receiver_not_named_sensitive_is_kept_as_it_is() -> None:
+    url = "https://api.example.com/v1/config"
+    recorded = record_value(AgentValue(t="java.net.URL", v=url), entry(PIType.NETWORK_INFO, sensitive=[]), "this")
+    assert recorded.text == url and recorded.masked is False and recorded.raw is None
+
+
+def test_a_native_output_argument_is_masked_like_any_other_position() -> None:
+    recorded = record_value(AgentValue(t="char*", v="R58M1234ABCD"), entry(PIType.DEVICE_ID, sensitive=["arg1"]), "arg1")
+    assert recorded.text == "R58M*****BCD" and recorded.raw == "R58M1234ABCD"

@@ -82,3 +82,121 @@ def test_unmasked_values_are_kept_apart_from_the_events_and_restored_on_reading(
     assert "356938035643809" in (tmp_path / "run" / "values.jsonl").read_text()
     [restored] = read_run(tmp_path / "run").events
     assert restored.ret.text == "3569********809" and restored.ret.raw == "356938035643809"
+
+
+# ------------------------------------------------------------------------------------------------- integrity
+
+
+def sealed_run(tmp_path):
+    from auditor.models import RunEnded
+
+    build = RunBuilder()
+    event = build.call("settings.android-id")
+    writer = RunWriter(tmp_path / "run", run_meta())
+    writer.append_events([event], [StackRecord(id=event.stack, frames=build.stacks[event.stack])])
+    writer.append_marker(build.mark(RunEnded, status="completed"))
+    writer.write_artifact("screenshots/0001.svg", b"<svg/>")
+    digest = writer.seal()
+    return tmp_path / "run", writer, digest
+
+
+def test_sealing_writes_the_digest_of_every_recorded_file(tmp_path):
+    import hashlib
+
+    from auditor.store import MANIFEST, EvidenceManifest
+
+    directory, _, digest = sealed_run(tmp_path)
+
+    raw = (directory / MANIFEST).read_bytes()
+    assert digest == hashlib.sha256(raw).hexdigest()
+    manifest = EvidenceManifest.model_validate_json(raw)
+    assert sorted(manifest.files) == [
+        "events.jsonl", "markers.jsonl", "meta.json", "screenshots/0001.svg", "stacks.jsonl",
+    ]
+    assert manifest.files["screenshots/0001.svg"].sha256 == hashlib.sha256(b"<svg/>").hexdigest()
+    assert manifest.files["screenshots/0001.svg"].size == 6
+    assert manifest.run_id == "testrun" and manifest.tool_version == "0"
+
+
+def test_a_sealed_run_records_nothing_more(tmp_path):
+    _, writer, _ = sealed_run(tmp_path)
+    with pytest.raises(RuntimeError, match="sealed"):
+        writer.append_device_log("late line")
+    with pytest.raises(RuntimeError, match="sealed"):
+        writer.write_artifact("screenshots/late.svg", b"<svg/>")
+
+
+def test_a_sealed_run_verifies_intact(tmp_path):
+    from auditor.store import verify_run
+
+    directory, _, digest = sealed_run(tmp_path)
+
+    result = verify_run(directory)
+    assert result.intact
+    assert (result.manifest_sha256, result.evidence_files, result.derived_files) == (digest, 5, 0)
+
+
+def test_verify_names_a_file_changed_by_one_byte(tmp_path):
+    from auditor.store import verify_run
+
+    directory, _, _ = sealed_run(tmp_path)
+    data = bytearray((directory / EVENTS).read_bytes())
+    data[10] ^= 0x01
+    (directory / EVENTS).write_bytes(bytes(data))
+
+    result = verify_run(directory)
+    assert not result.intact
+    assert (result.changed, result.missing, result.added) == ([EVENTS], [], [])
+
+
+def test_verify_names_missing_and_added_files(tmp_path):
+    from auditor.store import verify_run
+
+    directory, _, _ = sealed_run(tmp_path)
+    (directory / "screenshots" / "0001.svg").unlink()
+    (directory / "screenshots" / "0002.svg").write_bytes(b"<svg/>")
+
+    result = verify_run(directory)
+    assert (result.changed, result.missing, result.added) == ([], ["screenshots/0001.svg"], ["screenshots/0002.svg"])
+
+
+def test_derived_files_are_checked_and_bound_to_the_evidence_manifest(tmp_path):
+    from auditor.store import DERIVED_MANIFEST, MANIFEST, verify_run, write_derived_manifest
+
+    directory, _, digest = sealed_run(tmp_path)
+    (directory / "report.html").write_text("<p>report</p>")
+    write_derived_manifest(directory, ["report.html"], "0")
+    assert verify_run(directory).intact
+    assert json.loads((directory / DERIVED_MANIFEST).read_text())["evidence_manifest_sha256"] == digest
+
+    (directory / "report.html").write_text("<p>edited</p>")
+    assert verify_run(directory).changed == ["report.html"]
+
+    (directory / "report.html").write_text("<p>report</p>")
+    manifest = json.loads((directory / MANIFEST).read_text())
+    manifest["sealed_at"] = "2000-01-01T00:00:00+00:00"  # a manifest rewritten after the fact
+    (directory / MANIFEST).write_text(json.dumps(manifest))
+    result = verify_run(directory)
+    assert not result.intact and result.notes[0].startswith(f"{DERIVED_MANIFEST} was made from another {MANIFEST}")
+
+
+def test_a_run_without_manifest_is_not_intact(tmp_path):
+    from auditor.store import verify_run
+
+    writer = RunWriter(tmp_path / "run", run_meta())
+    writer.close()  # cut off: never sealed
+
+    result = verify_run(tmp_path / "run")
+    assert not result.intact and result.manifest_sha256 is None
+    assert result.notes == ["no manifest.json: the run did not end normally, so its files were never sealed"]
+
+
+def test_verify_refuses_what_is_not_a_run_and_an_unreadable_manifest(tmp_path):
+    from auditor.store import MANIFEST, verify_run
+
+    with pytest.raises(InputError, match="not a run directory"):
+        verify_run(tmp_path)
+    directory, _, _ = sealed_run(tmp_path)
+    (directory / MANIFEST).write_text("{")
+    with pytest.raises(InputError, match=r"manifest.json: unreadable manifest"):
+        verify_run(directory)

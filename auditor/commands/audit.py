@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, Command
+from auditor.commands.devices import add_android_arguments, android_options, resolve_target
+from auditor.commands.scenario import add_env_argument
 
 if TYPE_CHECKING:
     from auditor.analysis import RunAnalysis
+    from auditor.rules.settings import RuleSettings
 
 DEFAULT_RUNS_ROOT = Path("consent-audit-runs")
 
@@ -19,6 +22,22 @@ DEFAULT_RUNS_ROOT = Path("consent-audit-runs")
 def _add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="PACKS", help="comma-separated rule packs to run (default: all)")
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="report language (default: en)")
+    parser.add_argument("--reveal", action="store_true",
+                        help="show personal-information values unmasked in report.html and events.csv "
+                             "(default: masked, e.g. IMEI 3569********809)")
+    parser.add_argument("--formats", default="html,json,junit,csv", metavar="LIST",
+                        help="derived files to write: html (report.html), json (findings.json), "
+                             "junit (findings.junit.xml), csv (events.csv) (default: all)")
+    parser.add_argument("--category", help="the app's category, by id, number or name in English or Chinese "
+                        "(e.g. shopping, 网上购物, 6): enables the necessary-information rule")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="rule settings YAML: thresholds, first-party hosts, suppressions (docs/rules.md)")
+
+
+def _settings(args: argparse.Namespace) -> RuleSettings:
+    from auditor.rules.settings import load_settings
+
+    return load_settings(args.config, args.category)
 
 
 def _packs(args: argparse.Namespace) -> list[str] | None:
@@ -30,16 +49,25 @@ class RunCommand(Command):
     help = "audit an app: drive it through a scenario with Frida hooks in place, then judge and report"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--target", required=True, help="what to audit: sandbox:PATH (a sandbox app folder)")
-        parser.add_argument("--scenario", type=Path,
-                            help="scenario YAML file (default for a sandbox app: its folder's scenario.yaml)")
+        parser.add_argument("--target", help="what to audit: sandbox:PATH (a sandbox app folder) or android:PACKAGE "
+                            "(an app on an Android device); may be left out with --apk")
+        parser.add_argument("--scenario", metavar="FILE_OR_NAME",
+                            help="scenario YAML file, or a built-in scenario by name (miit-standard, refuse-only, "
+                            "accept-all; see `scenario list`); default for a sandbox app: its folder's scenario.yaml")
+        add_env_argument(parser)
         parser.add_argument("--out", type=Path, help="run directory to create (default: consent-audit-runs/PKG-TIME)")
-        parser.add_argument("--permission-policy", choices=["deny", "allow", "fail"], default="deny",
-                            help="answer to a permission dialog no step asked for (default: deny)")
+        parser.add_argument("--permission-policy", choices=["deny", "allow", "fail"],
+                            help="answer to a permission dialog no step asked for (default: the scenario's "
+                            "permissionPolicy, else deny)")
         _add_analysis_arguments(parser)
+        add_android_arguments(parser)
+        self._parser = parser
 
     def run(self, args: argparse.Namespace) -> int:
-        return audit_and_report(args.target, args.scenario or default_scenario(args.target), args.out, args)
+        if args.target is None and args.apk is None:
+            self._parser.error("the following arguments are required: --target (or --apk FILE)")
+        target = resolve_target(args)
+        return audit_and_report(target, args.scenario or default_scenario(target), args.out, args)
 
 
 def default_scenario(target: str) -> Path:
@@ -65,6 +93,8 @@ class DemoCommand(Command):
         from auditor.resources import demo_app
 
         args.permission_policy = "deny"
+        # The demo app is a shopping app: judging it against its category shows the necessary-information rule too.
+        args.category = args.category or "shopping"
         code = audit_and_report(f"sandbox:{demo_app()}", demo_app() / "scenario.yaml", args.out, args)
         # The demo app misbehaves on purpose: findings are the expected result, not a failure of the demo.
         return EXIT_CLEAN if code == EXIT_FINDINGS else code
@@ -79,48 +109,58 @@ class ReportCommand(Command):
         _add_analysis_arguments(parser)
 
     def run(self, args: argparse.Namespace) -> int:
-        from auditor.analysis import analyse_run
+        from auditor.analysis import analyse_run, settings_for_run
         from auditor.store import read_run
 
-        result = analyse_run(read_run(args.run_dir), _packs(args))
-        return report_and_summarise(result, args.lang)
+        run = read_run(args.run_dir)
+        result = analyse_run(run, _packs(args), settings=settings_for_run(run, args.config, args.category))
+        return report_and_summarise(result, args.lang, reveal=args.reveal, formats=args.formats)
 
 
-def audit_and_report(target: str, scenario_path: Path, out: Path | None, args: argparse.Namespace) -> int:
+def audit_and_report(target: str, scenario_spec: Path | str, out: Path | None, args: argparse.Namespace) -> int:
+    """`scenario_spec` is a scenario file, or a built-in scenario's name."""
     from auditor.analysis import analyse_run
     from auditor.audit import AuditOptions, default_run_directory, run_audit
     from auditor.devices import open_backend
     from auditor.errors import InputError
+    from auditor.report import parse_formats
     from auditor.rules import select_rules
-    from auditor.scenario import RunnerOptions, load_scenario
+    from auditor.scenario import RunnerOptions, load_scenario, resolve_scenario
     from auditor.store import read_run
 
     packs = _packs(args)
-    select_rules(packs)  # an unknown pack is a usage error before anything runs
-    scenario = load_scenario(scenario_path)
-    backend = open_backend(target)
+    select_rules(packs)  # an unknown pack, category or settings file is a usage error before anything runs
+    parse_formats(args.formats)
+    settings = _settings(args)
+    scenario_path = resolve_scenario(scenario_spec)
+    scenario = load_scenario(scenario_path, env=dict(getattr(args, "env", None) or []))
+    policy = args.permission_policy or scenario.permission_policy or "deny"
+    backend = open_backend(target, android=android_options(args))
     try:
         directory = out or default_run_directory(DEFAULT_RUNS_ROOT, backend.app_info().package)
         if directory.exists() and any(directory.iterdir()):
             raise InputError("run directory already exists and is not empty", where=str(directory))
         print(f"auditing {target} with {scenario_path} into {directory}", file=sys.stderr)
-        options = AuditOptions(packs=packs, runner=RunnerOptions(permission_policy=args.permission_policy))
+        options = AuditOptions(packs=packs, category=settings.category,
+                               runner=RunnerOptions(permission_policy=policy))
         outcome = run_audit(backend, scenario, directory, target=target, options=options)
     finally:
         backend.close()
-    result = analyse_run(read_run(directory), packs)
-    code = report_and_summarise(result, args.lang)
+    result = analyse_run(read_run(directory), packs, settings=settings)
+    code = report_and_summarise(result, args.lang, reveal=args.reveal, formats=args.formats)
     if outcome.status != "completed":
         print(f"consent-audit: the scenario did not complete: {outcome.message}", file=sys.stderr)
         return EXIT_INCOMPLETE
     return code
 
 
-def report_and_summarise(result: RunAnalysis, lang: str) -> int:
-    from auditor.report import write_reports
+def report_and_summarise(result: RunAnalysis, lang: str, *, reveal: bool = False,
+                         formats: str = "html,json,junit,csv") -> int:
+    from auditor.report import parse_formats, write_reports
 
-    paths = write_reports(result, lang=lang)  # type: ignore[arg-type]
-    findings = result.analysis.findings
+    paths = write_reports(result, lang=lang, reveal=reveal, formats=parse_formats(formats))  # type: ignore[arg-type]
+    findings = result.analysis.active_findings
+    suppressed = len(result.analysis.findings) - len(findings)
     for failure in result.analysis.failures:
         print(f"consent-audit: rule {failure.rule} failed: {failure.error}", file=sys.stderr)
     for problem in result.run.problems:
@@ -133,8 +173,20 @@ def report_and_summarise(result: RunAnalysis, lang: str) -> int:
             print(f"  [{finding.severity}] {finding.rule}: {finding.explanation.en}")
     else:
         print("no findings")
-    print(f"findings: {paths.findings}")
-    print(f"report: {paths.html}")
+    for label, path in (("findings", paths.findings), ("junit", paths.junit), ("events", paths.csv),
+                        ("report", paths.html)):
+        if path is not None:
+            print(f"{label}: {path}")
+    checked = paths.integrity
+    if checked.intact:
+        print(f"manifest: sha256 {checked.manifest_sha256} ({checked.evidence_files} recorded files, intact)")
+    else:
+        print("consent-audit: warning: the run's records do not match its manifest "
+              f"(`consent-audit verify {result.run.directory}` says what differs)", file=sys.stderr)
+    if suppressed:
+        print(f"{suppressed} suppressed finding(s) (see the report for their reasons)")
+    for rule_id, reason in result.analysis.not_evaluated.items():
+        print(f"not evaluated: {rule_id}: {reason}", file=sys.stderr)
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 

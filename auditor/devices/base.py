@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Literal, Protocol
+from typing import TYPE_CHECKING, Callable, Literal, Protocol, runtime_checkable
 
 from auditor.models import AppInfo, DeviceInfo
+
+if TYPE_CHECKING:
+    from auditor.instrument import FridaDevice
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class Driver(Protocol):
 
     def press_back(self) -> None: ...
 
+    def swipe(self, x1: int, y1: int, x2: int, y2: int, duration: float) -> None:
+        """Drag a finger from (x1, y1) to (x2, y2) in `duration` seconds (scrolls what is under it)."""
+        ...
+
     def screenshot(self) -> Screenshot: ...
 
 
@@ -108,3 +115,11 @@ class Backend(Protocol):
         """Release the device; stop everything this backend started."""
         ...
 
+
+@runtime_checkable
+class OnFridaDevice(Protocol):
+    """A backend whose app processes Frida reaches on a device of its own (a phone or emulator over USB or TCP),
+    not on this machine. The instrumenter attaches there, and resumes the processes that device holds suspended."""
+
+    @property
+    def frida_device(self) -> FridaDevice: ...

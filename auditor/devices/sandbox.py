@@ -47,7 +47,9 @@ log = logging.getLogger(__name__)
 
 LAUNCHER_CLASS = "consentaudit.sandbox.Launcher"
 _END_RECORD = re.compile(r" Sandbox: process-end reason=(?P<reason>\S+) code=(?P<code>\S+) detail=(?P<detail>.*)$")
-_JVM_OPTIONS = ["-XX:+UseSerialGC", "-Xmx256m", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8"]
+# -Xshare:off: with class-data sharing, JDK classes mapped from the shared archive (Inet4Address...) can call an
+# inherited method without passing through the hook Frida installed on it; a device has no such archive.
+_JVM_OPTIONS = ["-XX:+UseSerialGC", "-Xmx256m", "-Xshare:off", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8"]
 
 
 class ProcessGone(Exception):
@@ -139,6 +141,11 @@ class SandboxDriver:
 
     def press_back(self) -> None:
         self._send("back", "back")
+
+    def swipe(self, x1: int, y1: int, x2: int, y2: int, duration: float) -> None:
+        milliseconds = max(1, round(duration * 1000))
+        self._send(f"swipe {int(x1)} {int(y1)} {int(x2)} {int(y2)} {milliseconds}",
+                   f"swipe from ({x1}, {y1}) to ({x2}, {y2})")
 
     def screenshot(self) -> Screenshot:
         return Screenshot(svg_wireframe(self.dump_hierarchy()), "image/svg+xml")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +20,7 @@ from auditor.describe import describe_caller, describe_marker
 from auditor.models import (
     SEVERITY_ORDER,
     Caller,
+    CatalogEntry,
     ConsentDecision,
     CoverageRecord,
     Finding,
@@ -34,8 +35,11 @@ from auditor.models import (
     Text,
 )
 from auditor.report import wording
+from auditor.report.checklist import MANUAL_CHECKS
+from auditor.report.picture import TimelinePicture, build_picture
 from auditor.report.wording import Lang
 from auditor.rules import Rule, all_rules
+from auditor.store import Verification
 from auditor.timeline import Call
 
 # Markers that say the scenario could not find or use the privacy dialog: the reader must see them.
@@ -43,6 +47,9 @@ _DIALOG_TROUBLE = frozenset({"consent-dialog-missing", "consent-refusal-unavaila
 
 # What a run may hold as a screenshot, by file suffix: the sandbox writes SVG, a device PNG.
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+EVENT_IDS_SHOWN = 20
+"""A finding lists this many event ids; findings.json has them all (a finding may count a million calls)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class Header:
     target: str
     backend: str
     device: str
+    android_version: str
     tool_version: str
     frida_version: str
     scenario_name: str
@@ -70,6 +78,35 @@ class Header:
     run_id: str
     started_at: str
     run_end: RunEnd
+    integrity: Integrity
+
+
+@dataclass(frozen=True)
+class Integrity:
+    """The run directory checked against its manifest when the report was made."""
+
+    checked: bool
+    manifest_sha256: str
+    """Empty when the run has no manifest (or it was not checked)."""
+    intact: bool
+    text: str
+    """`intact: 47 files match`, or what differs."""
+
+
+@dataclass(frozen=True)
+class HeadlineCaller:
+    name: str
+    data: list[str]
+    """What it read against the user's decision, most calls first: `Android ID ×3`."""
+
+
+@dataclass(frozen=True)
+class HeadlinePhase:
+    """One line of the verdict's answer: in this phase, these callers read these data."""
+
+    phase: str
+    phase_text: str
+    callers: list[HeadlineCaller]
 
 
 @dataclass(frozen=True)
@@ -103,13 +140,16 @@ class CallerCount:
 class Verdict:
     findings: int
     calls: int
-    """Calls counted by all findings together."""
+    """Distinct calls the findings rest on (a call judged by two rules counts once)."""
     by_severity: list[SeverityCount]
     by_rule: list[RuleCount]
     by_caller: list[CallerCount]
     rules_run: list[str]
     evidence_complete: bool
     """False when the run was cut off, failed, or left records unread: absent findings then prove nothing."""
+    headline: list[HeadlinePhase]
+    suppressed: int
+    """Findings the rule settings accept: shown apart, not counted above."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +196,18 @@ class Stack:
 
 
 @dataclass(frozen=True)
+class ValueView:
+    position: str
+    """`this`, `arg0`..., `return`."""
+    type: str
+    text: str
+    masked: bool
+    """The value is personal information and `text` is its masked form."""
+    revealed: bool
+    """The value is personal information and `text` is the unmasked value (--reveal)."""
+
+
+@dataclass(frozen=True)
 class Outcome:
     text: str
     count: int
@@ -191,6 +243,13 @@ class FindingView:
     screenshot_problem: str
     stack: Stack | None
     event_ids: list[str]
+    """The first EVENT_IDS_SHOWN."""
+    more_events: int
+    values: list[ValueView]
+    subject: str
+    detail: str
+    suppressed: str
+    """Why the rule settings accept this finding; empty for a finding that counts."""
     clauses: list[str]
     remediation: str
 
@@ -265,6 +324,10 @@ class ProcessCoverage:
     failed: list[FailedHookRow]
     unreported: list[str]
     """Catalog entries the agent reported neither installed nor failed in this process."""
+    pending: list[str]
+    """App-bundled classes no class loader had brought by the end (`entry (class)`): their calls could not happen."""
+    absent: list[FailedHookRow]
+    """Hooks for functions this platform does not have (bionic's system properties on a desktop JVM): not a gap."""
 
 
 @dataclass(frozen=True)
@@ -275,41 +338,83 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    title: str
+    how: str
+    basis: list[str]
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     lang: Lang
     html_lang: str
     generator_version: str
+    revealed: bool
+    """Personal-information values are shown unmasked (--reveal)."""
     header: Header
     verdict: Verdict
     findings: list[FindingView]
+    """Findings that count, most severe first."""
+    suppressed: list[FindingView]
+    picture: TimelinePicture
     timeline: list[TimelineRow]
     phases: list[PhaseRow]
     coverage: list[ProcessCoverage]
+    checklist: list[ChecklistItem]
+    not_evaluated: list[NotEvaluated]
     problems: list[Problem]
 
 
-def build_report(result: RunAnalysis, lang: Lang = "en") -> ReportData:
-    """The report's content for `result`, in `lang`. Reads the screenshots it embeds; writes nothing."""
-    return _ReportBuilder(result, lang).build()
+def build_report(result: RunAnalysis, lang: Lang = "en", *, reveal: bool = False,
+                 integrity: Verification | None = None) -> ReportData:
+    """The report's content for `result`, in `lang`. Reads the screenshots it embeds; writes nothing.
+
+    `reveal` shows personal-information values unmasked; `integrity` is the run directory checked against its
+    manifest (`store.verify_run`), shown in the header (None: not checked)."""
+    return _ReportBuilder(result, lang, reveal, integrity).build()
 
 
 class _ReportBuilder:
-    def __init__(self, result: RunAnalysis, lang: Lang) -> None:
+    def __init__(self, result: RunAnalysis, lang: Lang, reveal: bool = False,
+                 integrity: Verification | None = None) -> None:
         self.result = result
         self.run = result.run
         self.lang: Lang = lang
+        self.reveal = reveal
+        self.verification = integrity
+        self.caller_names: dict[tuple[str, str | None, str | None, str | None], str] = {}
         self.rules: dict[str, Rule] = {r.id: r for r in all_rules()}
-        self.events: dict[str, HookEvent] = {event.id: event for event in self.run.events}
-        self.calls: dict[str, Call] = {call.event.id: call for call in result.timeline.calls}
+        # Only the first call of each finding is looked up by id: no index of a million calls is needed.
+        wanted = {f.event_ids[0] for f in result.analysis.findings if f.event_ids}
+        self.calls: dict[str, Call] = {c.event.id: c for c in result.timeline.calls if c.event.id in wanted}
+        self.events: dict[str, HookEvent] = {event_id: call.event for event_id, call in self.calls.items()}
         self.marker_index: dict[int, int] = {m.seq: i for i, m in enumerate(result.timeline.markers)}
         self.start = _run_start(self.run.markers, self.run.events)
         self.problems: list[Problem] = []
         self.screenshots: dict[str, Screenshot | str] = {}
         # Which finding each event is evidence of, so the timeline can point at it.
         self.finding_of_event: dict[str, str] = {}
-        for finding in result.analysis.findings:
-            for event_id in finding.event_ids:
-                self.finding_of_event.setdefault(event_id, _anchor(finding))
+        for finding in reversed(self.active):  # an event of two findings points at the first
+            self.finding_of_event.update(dict.fromkeys(finding.event_ids, _anchor(finding)))
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.result.analysis.findings if f.suppressed is None]
+
+    def caller_name(self, caller: Caller) -> str:
+        """`The SDK Umeng (Alibaba)`, computed once per caller: a run may have a million calls and a few callers."""
+        key = (caller.origin, caller.sdk, caller.package, caller.vendor)
+        name = self.caller_names.get(key)
+        if name is None:
+            name = self.caller_names[key] = _sentence(self.text(describe_caller(caller)))
+        return name
 
     def text(self, text: Text) -> str:
         return text.get(self.lang)
@@ -332,9 +437,11 @@ class _ReportBuilder:
             self.problem("run-data", line)
         for failure in self.result.analysis.failures:
             self.problem("rule", f"{failure.rule}: {failure.error}")
+        integrity = self.integrity()
         findings = [self.finding(f) for f in self.result.analysis.findings]
-        timeline = self.timeline()
-        phases = self.phases()
+        groups = _aggregate(self.result.timeline.calls, self.finding_of_event)
+        timeline = self.timeline(groups)
+        phases = self.phases(groups)
         coverage = self.coverage()
         self.missing_stacks()
         self.unknown_entries()
@@ -343,14 +450,35 @@ class _ReportBuilder:
             lang=self.lang,
             html_lang=wording.html_lang(self.lang),
             generator_version=__version__,
-            header=self.header(run_end),
+            revealed=self.reveal,
+            header=self.header(run_end, integrity),
             verdict=verdict,
-            findings=findings,
+            findings=[f for f in findings if not f.suppressed],
+            suppressed=[f for f in findings if f.suppressed],
+            picture=build_picture(self.result.timeline, self.start, self.finding_of_event, self.lang),
             timeline=timeline,
             phases=phases,
             coverage=coverage,
+            checklist=[ChecklistItem(c.id, self.text(c.title), self.text(c.how), list(c.basis))
+                       for c in MANUAL_CHECKS],
+            not_evaluated=[NotEvaluated(rule, reason)
+                           for rule, reason in sorted(self.result.analysis.not_evaluated.items())],
             problems=self.problems,
         )
+
+    def integrity(self) -> Integrity:
+        checked = self.verification
+        if checked is None:
+            return Integrity(False, "", False, wording.LABELS["integrity_not_checked"].get(self.lang))
+        digest = checked.manifest_sha256 or ""
+        if checked.intact:
+            count = checked.evidence_files
+            text = Text(en=f"intact: the {count} recorded files match the manifest",
+                        zh=f"完整：{count} 个记录文件均与清单一致")
+            return Integrity(True, digest, True, self.text(text))
+        differences = _differences(checked)
+        self.problem("integrity", differences)
+        return Integrity(True, digest, False, self.text(differences))
 
     # ---------------------------------------------------------------------------------------------- header
 
@@ -360,7 +488,7 @@ class _ReportBuilder:
         return RunEnd(status, wording.run_end_text(status, self.lang), ended.message if ended else "",
                       ok=status == "completed")
 
-    def header(self, run_end: RunEnd) -> Header:
+    def header(self, run_end: RunEnd, integrity: Integrity) -> Header:
         meta = self.run.meta
         app = meta.app
         version = app.version_name
@@ -369,8 +497,8 @@ class _ReportBuilder:
         device = meta.device
         api_level = f"API {device.api_level}" if device.api_level is not None else ""
         android = f"Android {device.android_version}" if device.android_version else ""
-        device_text = ", ".join(p for p in (device.model, android, api_level, device.abi, device.runtime,
-                                            device.serial) if p)
+        device_text = ", ".join(p for p in (device.model, device.abi, device.runtime, device.serial) if p)
+        android_version = " · ".join(p for p in (android, api_level) if p)
         return Header(
             app_label=app.label,
             package=app.package,
@@ -378,6 +506,7 @@ class _ReportBuilder:
             target=meta.target,
             backend=device.backend,
             device=device_text,
+            android_version=android_version,
             tool_version=meta.tool_version,
             frida_version=meta.frida_version,
             scenario_name=meta.scenario.name,
@@ -386,10 +515,11 @@ class _ReportBuilder:
             run_id=meta.run_id,
             started_at=meta.started_at,
             run_end=run_end,
+            integrity=integrity,
         )
 
     def verdict(self) -> Verdict:
-        findings = self.result.analysis.findings
+        findings = self.active
         severities = Counter(f.severity for f in findings)
         by_severity = [
             SeverityCount(s, wording.severity_text(s, self.lang), severities[s])
@@ -399,8 +529,8 @@ class _ReportBuilder:
         caller_groups: dict[str, list[Finding]] = {}
         for finding in findings:
             rule_groups.setdefault(finding.rule, []).append(finding)
-            caller = finding.caller or Caller(origin="unknown")
-            caller_groups.setdefault(caller.sdk or caller.origin, []).append(finding)
+            key = (finding.caller.sdk or finding.caller.origin) if finding.caller else ""
+            caller_groups.setdefault(key, []).append(finding)
         by_rule = [
             RuleCount(rule, self.text(group[0].title), group[0].severity,
                       wording.severity_text(group[0].severity, self.lang), len(group), sum(f.count for f in group))
@@ -410,18 +540,44 @@ class _ReportBuilder:
         for group in caller_groups.values():
             caller = group[0].caller or Caller(origin="unknown")
             detail = " · ".join(p for p in (caller.vendor, caller.package) if p)
-            name = _sentence(self.text(describe_caller(caller)))
-            by_caller.append(CallerCount(name, detail, caller.origin, len(group), sum(f.count for f in group)))
+            # A finding without a caller is about what the app showed (a dialog, a request), not about a call.
+            name = self.caller_name(caller) if group[0].caller else wording.LABELS["interface_caller"].get(self.lang)
+            by_caller.append(CallerCount(name, detail, caller.origin, len(group), _calls_in(group)))
         by_caller.sort(key=lambda c: (-c.findings, -c.calls, c.name))
         return Verdict(
             findings=len(findings),
-            calls=sum(f.count for f in findings),
+            calls=_calls_in(findings),
             by_severity=by_severity,
             by_rule=by_rule,
             by_caller=by_caller,
             rules_run=list(self.result.analysis.rules_run),
             evidence_complete=not self.problems,
+            headline=self.headline(findings),
+            suppressed=len(self.result.analysis.findings) - len(findings),
         )
+
+    def headline(self, findings: Sequence[Finding]) -> list[HeadlinePhase]:
+        """The answer to "what did the app read against my decision, and who": per phase, per caller, the data."""
+        grouped: dict[str, dict[str, dict[str, list[Finding]]]] = {}
+        for finding in findings:
+            if finding.caller is None or finding.data is None or finding.pi_type is None:
+                continue  # not a read of personal information (a dialog, a request): it is in the tables below
+            callers = grouped.setdefault(finding.phase, {})
+            data = callers.setdefault(self.caller_name(finding.caller), {})
+            data.setdefault(self.text(finding.data), []).append(finding)
+        # Several rules may judge the same read (a Chinese and a European rule): a read is counted once.
+        phases = {phase: {caller: Counter({name: _calls_in(group) for name, group in data.items()})
+                          for caller, data in callers.items()}
+                  for phase, callers in grouped.items()}
+        return [
+            HeadlinePhase(
+                phase=phase,
+                phase_text=_capitalised(wording.phase_text(phase, self.lang)),
+                callers=[HeadlineCaller(name, [f"{data} ×{count}" for data, count in _most_common(data_counts)])
+                         for name, data_counts in sorted(callers.items(), key=lambda item: -sum(item[1].values()))],
+            )
+            for phase, callers in sorted(phases.items(), key=lambda item: _phase_rank(item[0]))
+        ]
 
     # ---------------------------------------------------------------------------------------------- findings
 
@@ -436,6 +592,7 @@ class _ReportBuilder:
                 zh=f"问题 {finding.id}：运行记录中没有事件 {finding.event_ids[0]}",
             ))
         screenshot, screenshot_problem = self.screenshot(finding.screenshot)
+        detail = self.text(finding.detail) if finding.detail else ""
         return FindingView(
             id=finding.id,
             anchor=_anchor(finding),
@@ -461,16 +618,30 @@ class _ReportBuilder:
             screenshot=screenshot,
             screenshot_problem=screenshot_problem,
             stack=self.stack(first_event, finding.caller) if first_event else None,
-            event_ids=list(finding.event_ids),
+            event_ids=list(finding.event_ids[:EVENT_IDS_SHOWN]),
+            more_events=max(len(finding.event_ids) - EVENT_IDS_SHOWN, 0),
+            values=self.values(first_event, entry) if first_event else [],
+            subject=finding.subject or "",
+            detail=detail,
+            suppressed=finding.suppressed or "",
             clauses=list(rule.clauses) if rule else [],
             remediation=_capitalised(rule.section("Remediation")) if rule else "",
         )
+
+    def values(self, event: HookEvent, entry: CatalogEntry | None) -> list[ValueView]:
+        """What the call passed and got back, masked where it is personal information unless revealing."""
+        shown = []
+        for position, value in event.values():
+            reveal = self.reveal and value.masked and value.raw is not None
+            shown.append(ValueView(position, value.type, value.raw if reveal and value.raw is not None else value.text,
+                                   masked=value.masked and not reveal, revealed=reveal))
+        return shown
 
     def caller(self, caller: Caller) -> CallerView:
         return CallerView(
             origin=caller.origin,
             origin_text=wording.origin_text(caller.origin, self.lang),
-            name=_sentence(self.text(describe_caller(caller))),
+            name=self.caller_name(caller),
             sdk=caller.sdk or "",
             vendor=caller.vendor or "",
             package=caller.package or "",
@@ -519,14 +690,14 @@ class _ReportBuilder:
 
     # ---------------------------------------------------------------------------------------------- timeline
 
-    def timeline(self) -> list[TimelineRow]:
+    def timeline(self, groups: _Groups) -> list[TimelineRow]:
         markers = self.result.timeline.markers
-        segments: dict[int, list[Call]] = {}
-        for call in self.result.timeline.calls:
-            segments.setdefault(call.markers_before, []).append(call)
+        segments: dict[int, list[_CallGroup]] = {}
+        for (markers_before, *_), group in groups.rows.items():
+            segments.setdefault(markers_before, []).append(group)
         rows: list[TimelineRow] = []
         for index in range(len(markers) + 1):
-            rows.extend(self.call_rows(segments.get(index, [])))
+            rows.extend(self.calls_row(group) for group in segments.get(index, []))
             if index < len(markers):
                 rows.append(self.marker_row(markers[index]))
         return rows
@@ -555,54 +726,50 @@ class _ReportBuilder:
     def data_name(self, call: Call) -> str:
         return self.text(call.entry.data) if call.entry else call.event.api
 
-    def call_rows(self, calls: Sequence[Call]) -> list[CallsRow]:
-        groups: dict[tuple[str, str, str], list[Call]] = {}
-        for call in calls:
-            groups.setdefault((call.event.entry, call.caller.sdk or call.caller.origin, call.phase), []).append(call)
-        rows = []
-        for members in groups.values():
-            first = members[0]
-            finding = next((self.finding_of_event[c.event.id] for c in members
-                            if c.event.id in self.finding_of_event), "")
-            rows.append(CallsRow(
-                at=self.at(first.event.ts),
-                until=self.at(members[-1].event.ts),
-                data=self.data_name(first),
-                api=first.event.api,
-                caller=self.text(describe_caller(first.caller)),
-                phase=first.phase,
-                phase_text=wording.phase_text(first.phase, self.lang),
-                count=len(members),
-                outcomes=self.outcomes(Counter(c.outcome for c in members)),
-                finding=finding,
-            ))
-        return rows
+    def calls_row(self, group: _CallGroup) -> CallsRow:
+        first = group.first
+        return CallsRow(
+            at=self.at(first.event.ts),
+            until=self.at(group.last_ts),
+            data=self.data_name(first),
+            api=first.event.api,
+            caller=self.caller_name(first.caller),
+            phase=group.phase,
+            phase_text=wording.phase_text(group.phase, self.lang),
+            count=group.count,
+            outcomes=self.outcomes(group.outcomes),
+            finding=group.finding,
+        )
 
-    def phases(self) -> list[PhaseRow]:
-        groups: dict[str, list[Call]] = {}
-        for call in self.result.timeline.calls:
-            groups.setdefault(call.phase, []).append(call)
+    def phases(self, groups: _Groups) -> list[PhaseRow]:
         rows = []
-        for phase, members in groups.items():
-            data = Counter(self.data_name(c) for c in members)
-            callers = Counter(_sentence(self.text(describe_caller(c.caller))) for c in members)
+        for phase, group in groups.phases.items():
+            data: Counter[str] = Counter()
+            for call, count in group.data.values():
+                data[self.data_name(call)] += count
+            callers: Counter[str] = Counter()
+            for call, count in group.callers.values():
+                callers[self.caller_name(call.caller)] += count
             rows.append(PhaseRow(
                 phase=phase,
                 phase_text=wording.phase_text(phase, self.lang),
-                calls=len(members),
+                calls=group.count,
                 data=[f"{name} ×{count}" for name, count in _most_common(data)],
                 callers=[f"{name} ×{count}" for name, count in _most_common(callers)],
-                first=self.at(min(c.event.ts for c in members)),
-                last=self.at(max(c.event.ts for c in members)),
+                first=self.at(group.first_ts),
+                last=self.at(group.last_ts),
             ))
         return rows
 
     # ---------------------------------------------------------------------------------------------- coverage
 
     def coverage(self) -> list[ProcessCoverage]:
-        catalog_ids = [entry.id for entry in self.result.catalog.entries]
-        processes = [self.process_coverage(record, catalog_ids) for record in self.run.coverage]
-        for record in self.run.coverage:
+        catalog = self.result.catalog
+        catalog_ids = [entry.id for entry in catalog.entries] + [entry.id for entry in catalog.native]
+        # One record per process: later records add the hooks of app-bundled classes as their loaders appeared.
+        records = CoverageRecord.merged(self.run.coverage)
+        processes = [self.process_coverage(record, catalog_ids) for record in records]
+        for record in records:
             if record.failed:
                 entries = ", ".join(sorted({hook.entry for hook in record.failed}))
                 self.problem("coverage", Text(
@@ -628,7 +795,8 @@ class _ReportBuilder:
         return processes
 
     def process_coverage(self, record: CoverageRecord, catalog_ids: Iterable[str]) -> ProcessCoverage:
-        reported = {hook.entry for hook in record.installed} | {hook.entry for hook in record.failed}
+        reported = ({hook.entry for hook in record.installed} | {hook.entry for hook in record.failed}
+                    | {hook.entry for hook in record.pending} | {hook.entry for hook in record.absent})
         return ProcessCoverage(
             pid=record.pid,
             process=record.process,
@@ -636,6 +804,8 @@ class _ReportBuilder:
             installed=[InstalledHookRow(h.entry, f"{h.cls}.{h.method}", list(h.sigs)) for h in record.installed],
             failed=[FailedHookRow(h.entry, f"{h.cls}.{h.method}", h.sig or "", h.error) for h in record.failed],
             unreported=[entry for entry in catalog_ids if entry not in reported],
+            pending=[f"{h.entry} ({h.cls})" for h in record.pending],
+            absent=[FailedHookRow(h.entry, f"{h.cls}.{h.method}", h.sig or "", h.error) for h in record.absent],
         )
 
     def missing_stacks(self) -> None:
@@ -656,6 +826,110 @@ class _ReportBuilder:
                 en=f"{count} call(s) of hook entry {entry!r}, which the catalog does not know: rules did not judge them",
                 zh=f"接口目录中没有条目 {entry!r}，其 {count} 次调用未经规则判定",
             ))
+
+
+def _calls_in(findings: Iterable[Finding]) -> int:
+    """How many calls `findings` rest on, each counted once however many rules judged it."""
+    events: set[str] = set()
+    without_events = 0
+    for finding in findings:
+        if finding.event_ids:
+            events.update(finding.event_ids)
+        else:
+            without_events += finding.count
+    return len(events) + without_events
+
+
+@dataclass
+class _CallGroup:
+    """Calls of one API by one caller in one phase between two records of the run: one timeline row."""
+
+    first: Call
+    phase: str
+    last_ts: float
+    count: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    finding: str = ""
+
+
+@dataclass
+class _PhaseGroup:
+    first_ts: float
+    last_ts: float
+    count: int = 0
+    data: dict[str, tuple[Call, int]] = field(default_factory=dict)
+    """Entry id -> a call of it (for its name) and how many."""
+    callers: dict[str, tuple[Call, int]] = field(default_factory=dict)
+    """Caller (SDK, else origin) -> a call by it (for its name) and how many."""
+
+
+@dataclass
+class _Groups:
+    rows: dict[tuple[int, str, str, str], _CallGroup]
+    """(markers before, entry, caller, phase) -> group, in the order the groups began."""
+    phases: dict[str, _PhaseGroup]
+
+
+def _aggregate(calls: Sequence[Call], finding_of_event: dict[str, str]) -> _Groups:
+    """One pass over every call, into the timeline's rows; the per-phase totals are then summed from the rows.
+    A run may hold a million calls: each is touched once, and a call's phase is computed once per user state and
+    API, not once per call."""
+    rows: dict[tuple[int, str, str, str], _CallGroup] = {}
+    phase_of: dict[tuple[int, str], str] = {}
+    for call in calls:
+        event = call.event
+        state_key = (id(call.state), event.entry)
+        phase = phase_of.get(state_key)
+        if phase is None:
+            phase = phase_of[state_key] = call.phase
+        key = (call.markers_before, event.entry, call.caller.sdk or call.caller.origin, phase)
+        group = rows.get(key)
+        if group is None:
+            group = rows[key] = _CallGroup(call, phase, event.ts)
+        group.count += 1
+        group.last_ts = event.ts
+        group.outcomes[event.threw.cls if event.threw else wording.RETURNED] += 1
+        if not group.finding:
+            group.finding = finding_of_event.get(event.id, "")
+    phases: dict[str, _PhaseGroup] = {}
+    for (_, entry, caller, phase), group in rows.items():
+        totals = phases.get(phase)
+        if totals is None:
+            totals = phases[phase] = _PhaseGroup(group.first.event.ts, group.last_ts)
+        totals.count += group.count
+        totals.first_ts = min(totals.first_ts, group.first.event.ts)
+        totals.last_ts = max(totals.last_ts, group.last_ts)
+        for mapping, name in ((totals.data, entry), (totals.callers, caller)):
+            seen = mapping.get(name)
+            mapping[name] = (group.first, group.count) if seen is None else (seen[0], seen[1] + group.count)
+    return _Groups(rows, phases)
+
+
+def _phase_rank(phase: str) -> int:
+    base = phase.split("(", 1)[0]
+    order = wording.PHASE_ORDER
+    return order.index(base) if base in order else len(order)
+
+
+def _differences(checked: Verification) -> Text:
+    """What keeps a run directory from matching its manifest, in one sentence."""
+    if checked.manifest_sha256 is None:
+        if checked.notes and not checked.notes[0].startswith("no manifest.json"):
+            return Text(en=f"the run's files cannot be verified: {'; '.join(checked.notes)}",
+                        zh=f"无法校验运行文件：{'；'.join(checked.notes)}")
+        return Text(en="no manifest.json: the run did not end normally, so its files cannot be verified",
+                    zh="缺少 manifest.json：运行未正常结束，无法校验其文件")
+    parts_en, parts_zh = [], []
+    for names, en, zh in ((checked.changed, "changed", "被修改"), (checked.missing, "missing", "缺失"),
+                          (checked.added, "added", "新增")):
+        if names:
+            listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            parts_en.append(f"{en}: {listed}")
+            parts_zh.append(f"{zh}：{listed}")
+    parts_en += checked.notes
+    parts_zh += checked.notes
+    return Text(en="the run directory does not match its manifest (" + "; ".join(parts_en) + ")",
+                zh="运行目录与清单不一致（" + "；".join(parts_zh) + "）")
 
 
 def _run_start(markers: Sequence[Marker], events: Sequence[HookEvent]) -> float:

@@ -16,6 +16,8 @@ from auditor.report.data import ReportData
 from auditor.resources import data_dir
 
 TEMPLATE = "report.html.j2"
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+"""Everything the report shows is inside it: no script may run and nothing may be fetched, whatever the page holds."""
 
 
 @lru_cache(maxsize=1)
@@ -32,4 +34,8 @@ def environment() -> jinja2.Environment:
 
 
 def render_html(data: ReportData) -> str:
-    return environment().get_template(TEMPLATE).render(report=data, t=wording.labels(data.lang))
+    other = wording.other_lang(data.lang)
+    return environment().get_template(TEMPLATE).render(
+        report=data, t=wording.labels(data.lang), o=wording.labels(other), other_lang=wording.html_lang(other),
+        csp=CONTENT_SECURITY_POLICY,
+    )

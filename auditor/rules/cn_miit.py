@@ -19,11 +19,14 @@ from auditor.models import (
     ConsentRefusalIneffective,
     ConsentRefusalUnavailable,
     HookKind,
+    Marker,
     PermissionDecision,
     ProcessEnded,
     ScreenshotTaken,
+    StepStarted,
     Text,
 )
+from auditor.permissions import permissions_in_group
 from auditor.rules import facts
 from auditor.rules.engine import RuleSkipped, Violation, rule
 from auditor.rules.settings import COMPARED_PI_TYPES, RuleSettings
@@ -383,8 +386,8 @@ def no_policy_prompt(timeline: Timeline) -> Iterator[Violation]:
     severity="medium",
     title=Text(en="Permission requested without stating its purpose", zh="申请权限未同步告知目的"),
     explanation=Text(
-        en="The app asked for the {subject} permission with nothing on screen saying what it is for ({count}).",
-        zh="应用申请{subject}权限时，界面上未说明用途（{count}次）。",
+        en="The app asked for the {subject} permission {times} with nothing on screen saying what it is for.",
+        zh="应用申请{subject}权限时界面上未说明用途，共{times}。",
     ),
     clauses=(
         f"{METHOD_2019} 二、4: 在申请打开可收集个人信息的权限时，未同时告知用户其目的，或者目的不明确、难以理解",
@@ -395,8 +398,10 @@ def no_policy_prompt(timeline: Timeline) -> Iterator[Violation]:
 def permission_without_purpose(timeline: Timeline) -> Iterator[Violation]:
     """
     What it detects: a system permission dialog shown while no text of the app's own on screen (captured with the
-    dialog, and on the screen just before it) mentions what the permission is about (location, camera,
-    microphone, contacts... in English or Chinese). Dialogs whose screens were not captured are not judged.
+    dialog, and on the screen just before it) says what the permission is for: one text that both names the data
+    (location, camera, microphone, contacts... in English or Chinese) and gives a reason ("to", "for", "需要",
+    "用于"...). "Location unavailable" names the data but states no purpose. Dialogs whose screens were not
+    captured are not judged.
 
     Why it matters: the purpose must be told at the moment of the request, so the user can decide with it.
 
@@ -412,7 +417,7 @@ def permission_without_purpose(timeline: Timeline) -> Iterator[Violation]:
         if not screens:
             continue
         texts = [text for screen in screens for text in screen.texts(timeline.app_package)]
-        if not facts.mentions_subject(decision.group, texts):
+        if not facts.states_purpose(decision.group, texts):
             yield Violation(marker=decision, subject=decision.group)
 
 
@@ -542,7 +547,8 @@ def bundled_requests(timeline: Timeline) -> Iterator[Violation]:
 def refusal_punished(timeline: Timeline, settings: RuleSettings) -> Iterator[Violation]:
     """
     What it detects: within a few seconds (settings `exit_after_refusal_s`, 5 s) of the user refusing the privacy
-    policy or denying a permission, the app's main process ends by itself (not stopped by the scenario), or the same
+    policy or denying a permission, the app's main process ends by itself (not stopped by the scenario, and with no
+    scenario step acting on the app in between: Back on the last screen ends an app normally), or the same
     system permission dialog is shown again with no user action in between, or refusing the privacy policy only
     brings its dialog back.
 
@@ -565,8 +571,8 @@ def refusal_punished(timeline: Timeline, settings: RuleSettings) -> Iterator[Vio
     for refusal in refusals:
         start = timeline.position(refusal)
         for marker in timeline.markers[start + 1:]:
-            if marker.ts - refusal.ts > limit_ms or isinstance(marker, AppStopped):
-                break
+            if marker.ts - refusal.ts > limit_ms or isinstance(marker, AppStopped) or _acts_on_app(marker):
+                break  # what happens next is the scenario's doing (Back on the last screen ends an app), not the app's
             if (isinstance(marker, ProcessEnded) and marker.process == timeline.app_package
                     and marker.reason != "killed"):
                 yield Violation(marker=marker, decision=refusal, subject="quit",
@@ -681,9 +687,15 @@ def _last_before(timeline: Timeline, marker: ConsentRefusalIneffective, kind: ty
 
 
 def _granted(call: Call) -> bool:
-    """The user granted a permission guarding this data: an opt-in to it."""
-    return call.entry is not None and any(
-        call.state.permission_choice(p) in ("granted", "granted-once") for p in call.entry.permissions)
+    """The user granted a permission guarding this data, or the permission group of its kind of data (a Location
+    object's getters need no permission of their own; the location grant is what let the app have one)."""
+    if call.entry is None:
+        return False
+    guarding = list(call.entry.permissions)
+    group = facts.PI_TYPE_GROUPS.get(call.entry.pi_type) if call.entry.pi_type else None
+    if group is not None:
+        guarding += permissions_in_group(group)
+    return any(call.state.permission_choice(p) in ("granted", "granted-once") for p in guarding)
 
 
 def _same_launch(timeline: Timeline, call: Call, marker: ConsentDialogMissing) -> bool:
@@ -697,6 +709,16 @@ def _screens_at(timeline: Timeline, decision: PermissionDecision) -> list[Screen
     position = timeline.position(decision)
     paths = [m.hierarchy for m in timeline.markers[: position + 1] if isinstance(m, ScreenshotTaken) and m.hierarchy]
     return [timeline.screens[path] for path in paths[-2:] if path in timeline.screens]
+
+
+OBSERVING_STEPS = frozenset({"sleep", "waitFor", "assertVisible", "assertNotVisible", "screenshot", "consent",
+                             "permission"})
+"""Steps that only look, wait or answer the app's own questions: they leave what the app does next to the app."""
+
+
+def _acts_on_app(marker: Marker) -> bool:
+    """A scenario step began that acts on the app (back, home, a tap, a relaunch...)."""
+    return isinstance(marker, StepStarted) and marker.step is not None and marker.step.name not in OBSERVING_STEPS
 
 
 def _feature_between(timeline: Timeline, first: PermissionDecision, second: PermissionDecision) -> bool:

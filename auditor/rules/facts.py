@@ -14,7 +14,14 @@ from auditor.models import AppLaunched, HookKind, PermissionDecision, PIType, St
 from auditor.permissions import group_of_permission, is_runtime_permission
 from auditor.timeline import Call, Timeline
 
-FEATURE_STEPS = frozenset({"tapOn", "inputText", "swipe", "scroll"})
+PI_TYPE_GROUPS: dict[PIType, str] = {
+    PIType.LOCATION: "LOCATION", PIType.CONTACTS: "CONTACTS", PIType.SMS: "SMS", PIType.CALL_LOG: "CALL_LOG",
+    PIType.CALENDAR: "CALENDAR", PIType.CAMERA: "CAMERA", PIType.MICROPHONE: "MICROPHONE",
+    PIType.BLUETOOTH: "NEARBY_DEVICES",
+}
+"""The permission group whose grant opens a kind of data to the app."""
+
+FEATURE_STEPS = frozenset({"tapOn", "inputText", "swipe", "scroll", "scrollUntilVisible", "explore"})
 """Steps in which the user uses the app (as opposed to answering its dialogs, waiting or switching apps)."""
 
 _PERMISSION_NAME = re.compile(r"\b[A-Za-z_][\w.]*\.permission\.[A-Z][A-Z0-9_]*\b")
@@ -223,11 +230,20 @@ SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def mentions_subject(group: str, texts: list[str]) -> bool:
-    """Whether any of `texts` names what permissions of `group` are about (for a group we know no words of: yes,
-    so that an unknown group is never held against the app)."""
+PURPOSE_CUES = (" to ", " for ", "so that", "in order", "because", "need", "use", "lets ", "用于", "以便", "为了",
+                "需要", "用来", "便于", "方便", "以")
+"""Words that turn a mention of the data into a statement of what it is for."""
+
+
+def states_purpose(group: str, texts: list[str]) -> bool:
+    """Whether one of `texts` (one view's text each) says what permissions of `group` are for: it names the data
+    and gives a reason ("Shop uses your location to show nearby stores", "开启定位以推荐附近门店"). For a group we know
+    no words of: yes, so that an unknown group is never held against the app."""
     words = SUBJECT_WORDS.get(group)
     if not words:
         return True
-    folded = " ".join(texts).casefold()
-    return any(word in folded for word in words)
+    for text in texts:
+        folded = f" {text.casefold()} "
+        if any(word in folded for word in words) and any(cue in folded for cue in PURPOSE_CUES):
+            return True
+    return False

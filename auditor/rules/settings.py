@@ -105,6 +105,22 @@ class RuleSettings(Model):
     """CN-FREQ-REQUEST: a denied permission asked for again within this many hours (app-store standards: 48 h)."""
     exit_after_refusal_s: float = Field(default=5.0, gt=0)
     """CN-DENY-EXIT: the app ending this soon after a refusal, with no stop asked for, is an exit because of it."""
+    choice_area_ratio: float = Field(default=1.5, gt=1)
+    """CN-CONSENT-UI-ASYMMETRY, EU-GDPR-CONSENT-UI-VISUAL: an accept (grant) control covering more than this many
+    times the reject (decline) control's area on screen is an unequal choice."""
+    highlight_min_contrast: float = Field(default=3.0, ge=1)
+    """CN-CONSENT-UI-ASYMMETRY, EU-GDPR-CONSENT-UI-VISUAL, on PNG screenshots: the accept control stands out when its
+    fill's WCAG contrast ratio against what surrounds it is at least this (3:1, WCAG 2.1 SC 1.4.11's minimum for a
+    control to be seen), or its colour differs from it by 40 ΔE (CIE76) or more."""
+    plain_max_contrast: float = Field(default=1.5, ge=1)
+    """... while the reject control has no fill of its own: its contrast ratio below this and its colour difference
+    below 10 ΔE (a text link or an outline on the dialog's background)."""
+    nag_min_rounds: int = Field(default=2, ge=1)
+    """CN-NAG-LOOP: this many attempts in a row to go on without granting, each met again by the app's permission
+    dialog (or by the system request for a permission already denied), make a nag loop."""
+    purpose_window_s: float = Field(default=10.0, gt=0)
+    """CN-PURPOSE-MISMATCH: reads of the data a grant unlocked within this many seconds after the grant are its first
+    consumers, compared with the purpose the app stated."""
     suppressions: list[Suppression] = Field(default_factory=list)
 
     def resolved_category(self) -> AppCategory | None:

@@ -23,7 +23,11 @@ Consent dialog
     is read as text, not as a button. Checkbox labels ("I have read and agree", 我已阅读并同意) are never
     controls: they are recorded as checkboxes, with whether they were ticked before the user touched them.
     A window with policy words but no accept control (a banner announcing updated terms) is not a consent
-    dialog, and neither is a dialog with accept/reject buttons that never mentions a policy.
+    dialog, and neither is a dialog with accept/reject buttons that never mentions a policy. A policy window whose
+    only way on is an acknowledgement ("OK", "Got it", 我知道了, 确定) is one: it is recorded as
+    `acknowledge_only`, a dialog that asks nothing and cannot be refused. A dialog without a reject control records
+    the control that opens further choices, if it has one ("Manage options", 更多选项: `more_options`), where the
+    refusal may be on a second screen.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import Literal
 from auditor.models import ConsentDialogInfo, DialogControl
 from auditor.permissions import UNKNOWN_GROUP, classify_permission_message, fold_text
 from auditor.scenario.hierarchy import Hierarchy, UiNode
+from auditor.scenario.phrases import phrases
 
 # --------------------------------------------------------------------------------------------
 # Permission dialogs
@@ -153,6 +158,10 @@ _ACCEPT_EN = re.compile(
     r"(?:,? (?:and|&) (?:continue|proceed|start|sign up|close|get started))?[.!]?$"
 )
 _ACCEPT_ZH = re.compile(r"同意|接受|我已知晓并同意")
+# Acknowledgements move on without agreeing to anything: a policy dialog whose only way on is one of these offers
+# no choice at all. Whole labels only.
+_ACKNOWLEDGE_EN = re.compile(r"^(?:ok|okay|got it|i understand|understood|i see|continue|next)[.!]?$")
+_ACKNOWLEDGE_ZH = re.compile(r"^(?:我知道了|知道了|好的|好|确定|确认|继续|下一步)[。！!]?$")
 # Words of a checkbox's statement, never of a button.
 _STATEMENT = re.compile(r"i have read|i've read|i have reviewed|已阅读|已仔细阅读|已阅读并同意|已读")
 
@@ -170,7 +179,7 @@ _REJECT_ID = re.compile(
 _ACCEPT_ID = re.compile(r"agree|accept|consent|confirm", re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
-ControlRole = Literal["accept", "reject"]
+ControlRole = Literal["accept", "reject", "acknowledge"]
 
 
 @dataclass(frozen=True)
@@ -200,9 +209,14 @@ def _consent_dialog_in(hierarchy: Hierarchy, window: int) -> ConsentDialogInfo |
         return None
     candidates = _control_candidates(hierarchy, nodes)
     accept = _best(candidates, "accept")
+    acknowledge_only = False
+    if accept is None:
+        accept = _best(candidates, "acknowledge")
+        acknowledge_only = accept is not None
     if accept is None:
         return None
     reject = _best(candidates, "reject")
+    more_options = _more_options(hierarchy, nodes) if reject is None else None
     checkboxes = [
         control_of(node, hierarchy)
         for node in nodes
@@ -214,7 +228,22 @@ def _consent_dialog_in(hierarchy: Hierarchy, window: int) -> ConsentDialogInfo |
         reject=_as_control(reject, hierarchy) if reject is not None else None,
         checkboxes=checkboxes,
         prechecked=any(box.checked for box in checkboxes),
+        acknowledge_only=acknowledge_only and reject is None,
+        more_options=more_options,
     )
+
+
+def _more_options(hierarchy: Hierarchy, nodes: list[UiNode]) -> DialogControl | None:
+    """A control that opens further choices ("Manage options", 更多选项): where a refusal may hide when the dialog
+    shows none (the phrase list's `second_layer` group)."""
+    second_layer = phrases("second_layer")
+    for node in nodes:
+        if node.checkable or not node.label or not second_layer.matches(node.label):
+            continue
+        target = hierarchy.clickable_target(node, MAX_CONTROL_AREA_SHARE)
+        if target is not None and not target.checkable:
+            return control_of(target, hierarchy).model_copy(update={"text": fold_text(node.label)})
+    return None
 
 
 def _speaks_of_policy(nodes: list[UiNode]) -> bool:
@@ -266,7 +295,8 @@ def _label_for(node: UiNode, hierarchy: Hierarchy) -> str:
 
 
 def classify_control_label(label: str) -> ControlRole | None:
-    """`reject`, `accept` or None for a control's label; refusals are recognised first (不同意 contains 同意)."""
+    """`reject`, `accept`, `acknowledge` (OK, 我知道了: going on without agreeing) or None for a control's label;
+    refusals are recognised first (不同意 contains 同意)."""
     folded = fold_text(label)
     if not folded:
         return None
@@ -280,6 +310,8 @@ def classify_control_label(label: str) -> ControlRole | None:
         return "reject"
     if _ACCEPT_ZH.search(folded) or _ACCEPT_EN.match(lowered):
         return "accept"
+    if _ACKNOWLEDGE_ZH.match(folded) or _ACKNOWLEDGE_EN.match(lowered):
+        return "acknowledge"
     return None
 
 

@@ -88,6 +88,14 @@ class UiNode:
     index: int = 0
     """uiautomator's `index`: place among its siblings."""
     children: tuple[int, ...] = field(default=())
+    focused: bool = False
+    """Has input focus (a text field that was tapped)."""
+    scrollable: bool = False
+
+    @property
+    def editable(self) -> bool:
+        """A text field: typing goes here."""
+        return "EditText" in self.class_name or "AutoCompleteTextView" in self.class_name
 
     @property
     def center(self) -> tuple[int, int]:
@@ -257,6 +265,8 @@ def _collect(element: etree._Element, parent: int | None, window: int, depth: in
             enabled=_bool(attributes.get("enabled"), default=True),
             bounds=Bounds.parse(attributes.get("bounds", "")),
             index=_int(attributes.get("index"), 0),
+            focused=_bool(attributes.get("focused")),
+            scrollable=_bool(attributes.get("scrollable")),
         )
     )
     children = [

@@ -1,26 +1,36 @@
-"""Reading scenario files: YAML documents in, a validated `Scenario` out, or an InputError at `file:line:column`.
+"""Reading scenario files: YAML documents in, a validated `Scenario` out, or every problem at `file:line:column`.
 
 A file is an optional header document, `---`, then the list of steps; a file holding only the list is fine.
 `${NAME}` in any string value is replaced by a variable: the header's `env`, overridden by those passed in
-(`$${` writes a literal `${`).
+(`$${` writes a literal `${`). `runFlow: other.yaml` includes another file's steps, found relative to the file
+that names it; its header's `env` gives defaults, the including side's variables and the step's `env` override
+them.
+
+The loader does not stop at the first mistake: it reports all of them (`check_scenario`), each on one line with
+its position and, where one helps, a hint. A step with a structural mistake (unknown name or field, undefined
+variable) is not validated further, so one typo gives one error, not a cascade.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import ValidationError
 
 from auditor.errors import InputError
-from auditor.models import StepRef
+from auditor.models import Model, StepRef
+from auditor.resources import data_dir
 from auditor.scenario.model import (
     HEADER_FIELDS,
     STEP_TYPES,
     VARIABLE_NAME,
+    RunFlow,
     Scenario,
     ScenarioHeader,
     ScenarioStep,
@@ -29,196 +39,480 @@ from auditor.scenario.model import (
 from auditor.yamlfile import Position, load_documents, position_of
 
 _REFERENCE = re.compile(r"\$(\$)?\{([^}]*)(\})?")
+_COMPOSITE_FIELD = "commands"
+MAX_INCLUDE_DEPTH = 16
+"""runFlow inside runFlow at most this deep (a cycle is reported as one before this is reached)."""
+
+
+class ScenarioInvalid(InputError):
+    """Every problem found in a scenario and the files it includes, in the order they were found. Its one-line
+    form is the first problem, with a count of the others."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        message = first.message
+        if len(errors) > 1:
+            others = len(errors) - 1
+            message += (f" [and {others} more problem{'s' if others > 1 else ''}: "
+                        "`consent-audit scenario validate` lists them all]")
+        super().__init__(message, where=first.where, hint=first.hint)
 
 
 def load_scenario(path: Path | str, env: Mapping[str, str] | None = None) -> Scenario:
-    """Read and validate the scenario at `path`. `env` overrides the header's variables. Raises InputError."""
+    """Read and validate the scenario at `path`. `env` overrides the header's variables. Raises ScenarioInvalid
+    (an InputError) naming the first problem and counting the others."""
+    scenario, errors = check_scenario(path, env)
+    if errors or scenario is None:
+        raise ScenarioInvalid(errors)
+    return scenario
+
+
+def check_scenario(
+    path: Path | str, env: Mapping[str, str] | None = None,
+) -> tuple[Scenario | None, list[InputError]]:
+    """The scenario at `path` and every problem in it and in the files it includes; the scenario is None unless
+    there is no problem."""
     path = Path(path)
-    return parse_scenario(load_documents(path), str(path), env)
+    loader = _Loader(env)
+    try:
+        documents = load_documents(path)
+    except InputError as exc:
+        return None, [exc]
+    scenario = loader.root(documents, str(path), path.parent, path)
+    return (scenario if not loader.errors else None), loader.errors
 
 
 def parse_scenario(documents: list[Any], file: str, env: Mapping[str, str] | None = None) -> Scenario:
     """Validate the YAML documents of a scenario file (as `auditor.yamlfile.load_documents` gives them; plain
-    dicts and lists work too, without positions).
+    dicts and lists work too, without positions). Included files are found relative to `file`'s folder.
 
-    Pure: the same documents and variables give the same scenario. Raises InputError naming `file:line:column`."""
-    header_node, steps_node = _split_documents(documents, file)
-    header = _parse_header(header_node, file)
-    variables = {**header.env, **dict(env or {})}
-    name = _expand(header.name, variables, _position(header_node, ["name"], file)) if header.name else None
-    app_id = _expand(header.app_id, variables, _position(header_node, ["appId"], file)) if header.app_id else None
-    tags = [
-        _expand(tag, variables, _position(header_node, ["tags", index], file))
-        for index, tag in enumerate(header.tags)
-    ]
-    steps = [_parse_step(steps_node, index, file, variables) for index in range(len(steps_node))]
-    return Scenario(
-        name=name or Path(file).stem,
-        path=file,
-        app_id=app_id,
-        tags=tags,
-        env=variables,
-        steps=steps,
-    )
+    Pure apart from reading included files: the same documents and variables give the same scenario. Raises
+    ScenarioInvalid naming `file:line:column`."""
+    loader = _Loader(env)
+    scenario = loader.root(documents, file, Path(file).parent, Path(file))
+    if loader.errors or scenario is None:
+        raise ScenarioInvalid(loader.errors)
+    return scenario
 
 
 # --------------------------------------------------------------------------------------------
-# Documents and header
+# Built-in scenarios
 
 
-def _split_documents(documents: list[Any], file: str) -> tuple[dict[Any, Any] | None, list[Any]]:
-    present = list(documents)
-    while present and present[-1] is None:
-        present.pop()
-    if not present:
-        raise InputError("the scenario is empty: write the list of steps (`- launchApp` ...)", where=file)
-    if len(present) > 2:
-        raise InputError(
-            "a scenario has at most two documents: a header, `---`, then the list of steps",
-            where=str(_own_position(present[2], file)),
-        )
-    if len(present) == 1:
-        header, steps = None, present[0]
-        if isinstance(steps, dict):
-            raise InputError(
-                "this is a header without steps: add `---` after it and then the list of steps",
-                where=str(_own_position(steps, file)),
-            )
-    else:
-        header, steps = present
-        if header is not None and not isinstance(header, dict):
-            raise InputError(
-                "the first document must be the header (`name: ...`, `appId: ...`) or be left out",
-                where=str(_own_position(header, file)),
-            )
-    if not isinstance(steps, list):
-        raise InputError("the steps must be a YAML list (`- launchApp`, `- tapOn: ...`)",
-                         where=str(_own_position(steps, file)))
-    if not steps:
-        raise InputError("the list of steps is empty", where=str(_own_position(steps, file)))
-    return header, steps
-
-
-def _parse_header(node: dict[Any, Any] | None, file: str) -> ScenarioHeader:
-    if node is None:
-        return ScenarioHeader()
-    _reject_unknown_keys(node, HEADER_FIELDS, file, "header field")
-    try:
-        return ScenarioHeader.model_validate(_plain(node))
-    except ValidationError as exc:
-        raise _validation_error(exc, node, file, "", _own_position(node, file)) from None
-
-
-# --------------------------------------------------------------------------------------------
-# Steps
-
-
-def _parse_step(steps: list[Any], index: int, file: str, variables: Mapping[str, str]) -> ScenarioStep:
-    item = steps[index]
-    item_position = _item_position(steps, index, file)
-    value_position = item_position
-    if isinstance(item, str):
-        name, value = item, None
-    elif isinstance(item, dict) and len(item) == 1:
-        name, value = next(iter(item.items()))
-        name = str(name)
-        value_position = _position(item, [name], file)
-    elif isinstance(item, dict):
-        keys = ", ".join(str(key) for key in item)
-        raise InputError(
-            f"a step has one name, this item has {len(item)} ({keys}): indent a step's options under its name",
-            where=str(item_position),
-        )
-    else:
-        raise InputError("a step is a step name (`- back`) or `- name: value`", where=str(item_position))
-
-    model = STEP_TYPES.get(name)
-    if model is None:
-        suggestion = _closest(name, STEP_TYPES)
-        hint = f" (did you mean '{suggestion}'?)" if suggestion else f" (steps: {', '.join(STEP_TYPES)})"
-        raise InputError(f"unknown step '{name}'{hint}", where=str(item_position))
-
-    data = _step_data(model, name, value, file, value_position, variables)
-    try:
-        action = model.model_validate(data)
-    except ValidationError as exc:
-        raise _validation_error(exc, value, file, name, value_position) from None
-    ref = StepRef(index=index, name=name, file=file, line=item_position.line)
-    return ScenarioStep.model_validate({"ref": ref, "action": action})
-
-
-def _step_data(
-    model: type[StepModel], name: str, value: Any, file: str, position: Position, variables: Mapping[str, str],
-) -> dict[str, Any]:
-    if value is None or (isinstance(value, dict) and not value):
-        required = [
-            field.alias or key for key, field in model.model_fields.items() if field.is_required()
-        ]
-        if required:
-            raise InputError(f"'{name}' needs a value: {required[0]}", where=str(position))
+def builtin_scenarios() -> dict[str, Path]:
+    """The scenarios shipped with consent-audit, by name (the file name without `.yaml`)."""
+    folder = data_dir("scenarios")
+    if not folder.is_dir():
         return {}
-    if model.takes_no_value:
-        raise InputError(f"'{name}' takes no value: write `- {name}`", where=str(position))
-    if isinstance(value, dict):
-        _reject_unknown_keys(value, _field_names(model), file, "field", owner=name)
-        expanded = _plain(value, variables, file)
-        assert isinstance(expanded, dict)
-        return expanded
-    if isinstance(value, list):
-        raise InputError(f"'{name}' takes a value or a mapping of fields, not a list", where=str(position))
-    if model.shorthand is None:
-        fields = ", ".join(_field_names(model))
-        raise InputError(f"'{name}' takes a mapping of fields ({fields}), not a single value", where=str(position))
-    return {model.shorthand: _plain_scalar(value, variables, position)}
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"))}
 
 
-def _field_names(model: type[StepModel]) -> list[str]:
-    return [field.alias or key for key, field in model.model_fields.items() if key != "step"]
+def resolve_scenario(spec: str | Path) -> Path:
+    """A scenario file, or the built-in scenario named `spec` when no such file exists (`miit-standard`).
+    Raises InputError naming what was looked for."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    builtins = builtin_scenarios()
+    name = path.name.removesuffix(".yaml").removesuffix(".yml")
+    if len(path.parts) == 1 and name in builtins:
+        return builtins[name]
+    if path.is_dir():
+        raise InputError("is a folder, not a scenario file", where=str(path))
+    known = ", ".join(builtins) or "none"
+    suggestion = _closest(name, builtins)
+    hint = f"did you mean '{suggestion}'? " if suggestion else ""
+    raise InputError(f"no such scenario file, and no built-in scenario of that name ({hint}built-ins: {known})",
+                     where=str(path))
 
 
 # --------------------------------------------------------------------------------------------
-# Variables
+# The loader
 
 
-def _expand(text: str, variables: Mapping[str, str], position: Position) -> str:
-    def replace(match: re.Match[str]) -> str:
-        escaped, name, closed = match.group(1), match.group(2), match.group(3)
-        if escaped:
-            return "${" + name + (closed or "")
-        if closed is None:
-            raise InputError("unclosed '${' (write '$${' for a literal '${')", where=str(position))
-        if not VARIABLE_NAME.fullmatch(name):
-            raise InputError(f"'${{{name}}}' does not name a variable (letters, digits, underscores)",
-                             where=str(position))
-        if name not in variables:
-            raise InputError(
-                f"undefined variable '{name}' (define it under `env:` in the header, or pass it when running)",
-                where=str(position),
-            )
-        return variables[name]
+class _Loader:
+    """One load: the variables given, the problems found so far, the files read and the chain of includes."""
 
-    return _REFERENCE.sub(replace, text)
+    def __init__(self, env: Mapping[str, str] | None) -> None:
+        self.overrides = dict(env or {})
+        self.errors: list[InputError] = []
+        self.files: list[str] = []
+        self._next_index = 0
+        self._including: list[tuple[Path, str]] = []
+        """The files being read, outermost first: resolved path (to find cycles) and name (for messages)."""
 
+    def error(self, message: str, where: Position | str) -> None:
+        problem = InputError(message, where=str(where))
+        if not any(str(known) == str(problem) for known in self.errors):
+            self.errors.append(problem)
 
-def _plain(node: Any, variables: Mapping[str, str] | None = None, file: str = "") -> Any:
-    """Plain dicts, lists and scalars for pydantic, with variables expanded in strings when `variables` is given."""
-    if isinstance(node, dict):
-        return {
-            str(key): _plain(value, variables, file) if not isinstance(value, str) or variables is None
-            else _expand(value, variables, _position(node, [key], file))
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [
-            _plain(value, variables, file) if not isinstance(value, str) or variables is None
-            else _expand(value, variables, _item_position(node, index, file))
-            for index, value in enumerate(node)
+    # Files ---------------------------------------------------------------------------------------------------
+    def root(self, documents: list[Any], file: str, folder: Path, path: Path) -> Scenario | None:
+        self.files.append(file)
+        self._including.append((_resolved(path), file))
+        split = self._split_documents(documents, file)
+        if split is None:
+            return None
+        header_node, steps_node = split
+        header = self._header(header_node, file)
+        variables = {**header.env, **self.overrides}
+        name = self._expand(header.name, variables, _position(header_node, ["name"], file)) if header.name else None
+        app_id = (self._expand(header.app_id, variables, _position(header_node, ["appId"], file))
+                  if header.app_id else None)
+        tags = [
+            self._expand(tag, variables, _position(header_node, ["tags", index], file))
+            for index, tag in enumerate(header.tags)
         ]
+        steps = self._steps(steps_node, file, variables, folder)
+        if self.errors:
+            return None
+        return Scenario(
+            name=name or Path(file).stem,
+            path=file,
+            app_id=app_id,
+            tags=tags,
+            env=variables,
+            permission_policy=header.permission_policy,
+            steps=steps,
+            files=self.files,
+        )
+
+    def _include(
+        self, written: str, position: Position, folder: Path, variables: Mapping[str, str],
+    ) -> list[ScenarioStep] | None:
+        target = Path(os.path.normpath(Path(written) if Path(written).is_absolute() else folder / written))
+        resolved = _resolved(target)
+        chain = [name for _, name in self._including]
+        if any(resolved == known for known, _ in self._including):
+            cycle = " -> ".join([*chain[[p for p, _ in self._including].index(resolved):], str(target)])
+            self.error(f"runFlow: include cycle: {cycle} (a file cannot include itself)", position)
+            return None
+        if len(self._including) >= MAX_INCLUDE_DEPTH:
+            self.error(f"runFlow: includes nested more than {MAX_INCLUDE_DEPTH} deep", position)
+            return None
+        if not target.is_file():
+            siblings = {p.stem: p.name for p in target.parent.glob("*.y*ml")} if target.parent.is_dir() else {}
+            close = _closest(target.stem, siblings)
+            suggestion = siblings[close] if close is not None else None
+            hint = f"did you mean '{suggestion}'?" if suggestion else f"looked in {target.parent}"
+            self.error(f"runFlow: no scenario file '{written}' ({hint})", position)
+            return None
+        try:
+            documents = load_documents(target)
+        except InputError as exc:
+            self.errors.append(exc)
+            return None
+        file = str(target)
+        if file not in self.files:
+            self.files.append(file)
+        self._including.append((resolved, file))
+        try:
+            split = self._split_documents(documents, file)
+            if split is None:
+                return None
+            header_node, steps_node = split
+            header = self._header(header_node, file)
+            return self._steps(steps_node, file, {**header.env, **variables}, target.parent)
+        finally:
+            self._including.pop()
+
+    def _split_documents(self, documents: list[Any], file: str) -> tuple[dict[Any, Any] | None, list[Any]] | None:
+        present = list(documents)
+        while present and present[-1] is None:
+            present.pop()
+        if not present:
+            self.error("the scenario is empty: write the list of steps (`- launchApp` ...)", Position(file, 1, 1))
+            return None
+        if len(present) > 2:
+            self.error("a scenario has at most two documents: a header, `---`, then the list of steps",
+                       _own_position(present[2], file))
+            return None
+        if len(present) == 1:
+            header, steps = None, present[0]
+            if isinstance(steps, dict):
+                self.error("this is a header without steps: add `---` after it and then the list of steps",
+                           _own_position(steps, file))
+                return None
+        else:
+            header, steps = present
+            if header is not None and not isinstance(header, dict):
+                self.error("the first document must be the header (`name: ...`, `appId: ...`) or be left out",
+                           _own_position(header, file))
+                header = None
+        if not isinstance(steps, list):
+            self.error("the steps must be a YAML list (`- launchApp`, `- tapOn: ...`)", _own_position(steps, file))
+            return None
+        if not steps:
+            self.error("the list of steps is empty", _own_position(steps, file))
+            return None
+        return header, steps
+
+    def _header(self, node: dict[Any, Any] | None, file: str) -> ScenarioHeader:
+        """The header; on a mistake, the problem is recorded and what can be read of `env` is used, so that
+        variables it defines are not reported as undefined too."""
+        if node is None:
+            return ScenarioHeader()
+        unknown = self._unknown_keys(node, HEADER_FIELDS, file, "header field")
+        if not unknown:
+            try:
+                return ScenarioHeader.model_validate(_plain(node))
+            except ValidationError as exc:
+                self._validation_errors(exc, node, file, "", _own_position(node, file))
+        env = node.get("env")
+        names = {str(key): "" for key in env} if isinstance(env, dict) else {}
+        return ScenarioHeader.model_construct(env=names)
+
+    # Steps ---------------------------------------------------------------------------------------------------
+    def _steps(self, seq: list[Any], file: str, variables: Mapping[str, str], folder: Path) -> list[ScenarioStep]:
+        steps = []
+        for index in range(len(seq)):
+            parsed = self._step(seq, index, file, variables, folder)
+            if parsed is not None:
+                steps.append(parsed)
+        return steps
+
+    def _step(
+        self, seq: list[Any], index: int, file: str, variables: Mapping[str, str], folder: Path,
+    ) -> ScenarioStep | None:
+        position_in_run = self._next_index
+        self._next_index += 1
+        item = seq[index]
+        item_position = _item_position(seq, index, file)
+        value_position = item_position
+        if isinstance(item, str):
+            name, value = item, None
+        elif isinstance(item, dict) and len(item) == 1:
+            name, value = next(iter(item.items()))
+            name = str(name)
+            value_position = _position(item, [name], file)
+        elif isinstance(item, dict):
+            keys = ", ".join(str(key) for key in item)
+            self.error(f"a step has one name, this item has {len(item)} ({keys}): indent a step's options under "
+                       "its name", item_position)
+            return None
+        else:
+            self.error("a step is a step name (`- back`) or `- name: value`", item_position)
+            return None
+
+        model = STEP_TYPES.get(name)
+        if model is None:
+            suggestion = _closest(name, STEP_TYPES)
+            hint = f" (did you mean '{suggestion}'?)" if suggestion else f" (steps: {', '.join(STEP_TYPES)})"
+            self.error(f"unknown step '{name}'{hint}", item_position)
+            return None
+
+        errors_before = len(self.errors)
+        data = self._step_data(model, name, value, file, value_position, variables)
+        if data is None:
+            return None
+        if model.composite:
+            children = self._children(model, name, value, data, file, value_position, variables, folder)
+            if children is None:
+                return None
+            data[_COMPOSITE_FIELD] = children
+        if len(self.errors) > errors_before:
+            return None
+        try:
+            action = model.model_validate(data)
+        except ValidationError as exc:
+            self._validation_errors(exc, value, file, name, value_position)
+            return None
+        ref = StepRef(index=position_in_run, name=name, file=file, line=item_position.line)
+        return ScenarioStep.model_validate({"ref": ref, "action": action})
+
+    def _step_data(
+        self, model: type[StepModel], name: str, value: Any, file: str, position: Position,
+        variables: Mapping[str, str],
+    ) -> dict[str, Any] | None:
+        if value is None or (isinstance(value, dict) and not value):
+            required = [field.alias or key for key, field in model.model_fields.items() if field.is_required()]
+            if required:
+                self.error(f"'{name}' needs a value: {required[0]}", position)
+                return None
+            return {}
+        if isinstance(value, dict):
+            allowed = _field_names(model)
+            if self._unknown_keys(value, allowed, file, "field", owner=name, model=model):
+                return None
+            errors_before = len(self.errors)
+            fields = {key: item for key, item in value.items() if key != _COMPOSITE_FIELD}
+            expanded = self._plain(fields, variables, file, value)
+            if len(self.errors) > errors_before:
+                return None
+            assert isinstance(expanded, dict)
+            return expanded
+        if isinstance(value, list):
+            self.error(f"'{name}' takes a value or a mapping of fields, not a list", position)
+            return None
+        if model.takes_no_value:
+            self.error(f"'{name}' takes no value: write `- {name}`", position)
+            return None
+        if model.shorthand is None:
+            fields_text = ", ".join(_field_names(model, own_only=True))
+            self.error(f"'{name}' takes a mapping of fields ({fields_text}), not a single value", position)
+            return None
+        errors_before = len(self.errors)
+        scalar = self._expand(value, variables, position) if isinstance(value, str) else _scalar(value)
+        if len(self.errors) > errors_before:
+            return None
+        return {model.shorthand: scalar}
+
+    def _children(
+        self, model: type[StepModel], name: str, value: Any, data: dict[str, Any], file: str, position: Position,
+        variables: Mapping[str, str], folder: Path,
+    ) -> list[ScenarioStep] | None:
+        """The steps a runFlow or repeat holds: written under `commands`, or (runFlow) read from `file`."""
+        commands = value.get(_COMPOSITE_FIELD) if isinstance(value, dict) else None
+        commands_position = _position(value, [_COMPOSITE_FIELD], file) if commands is not None else position
+        if model is RunFlow:
+            written_file = data.get("file")
+            if (written_file is None) == (commands is None):
+                both = written_file is not None
+                self.error(f"runFlow: give {'either ' if both else ''}file or commands{', not both' if both else ''}",
+                           position)
+                return None
+            env = data.get("env")
+            own_env = {str(k): str(v).lower() if isinstance(v, bool) else str(v)
+                       for k, v in env.items()} if isinstance(env, dict) else {}
+            inner = {**variables, **own_env}
+            if written_file is not None:
+                file_position = _position(value, ["file"], file) if isinstance(value, dict) else position
+                return self._include(str(written_file), file_position, folder, inner)
+        else:
+            inner = dict(variables)
+            if commands is None:
+                self.error(f"'{name}' needs a value: commands", position)
+                return None
+        if not isinstance(commands, list):
+            self.error(f"{name}.commands: write the steps as a list (`- tapOn: ...`)", commands_position)
+            return None
+        if not commands:
+            self.error(f"{name}.commands: the list of steps is empty", commands_position)
+            return None
+        return self._steps(commands, file, inner, folder)
+
+    # Variables -----------------------------------------------------------------------------------------------
+    def _expand(self, text: str, variables: Mapping[str, str], position: Position) -> str:
+        def replace(match: re.Match[str]) -> str:
+            escaped, name, closed = match.group(1), match.group(2), match.group(3)
+            if escaped:
+                return "${" + name + (closed or "")
+            if closed is None:
+                self.error("unclosed '${' (write '$${' for a literal '${')", position)
+                return match.group(0)
+            if not VARIABLE_NAME.fullmatch(name):
+                self.error(f"'${{{name}}}' does not name a variable (letters, digits, underscores)", position)
+                return match.group(0)
+            if name not in variables:
+                known = _closest(name, variables)
+                hint = (f"did you mean '{known}'? " if known else "") + \
+                    "define it under `env:` in the header, or pass it with --env NAME=VALUE"
+                self.error(f"undefined variable '{name}' ({hint})", position)
+                return match.group(0)
+            return variables[name]
+
+        return _REFERENCE.sub(replace, text)
+
+    def _plain(self, node: Any, variables: Mapping[str, str], file: str, owner: Any = None) -> Any:
+        """Plain dicts, lists and scalars for pydantic, with variables expanded in strings."""
+        if isinstance(node, dict):
+            source = owner if owner is not None else node
+            return {
+                str(key): self._expand(value, variables, _position(source, [key], file)) if isinstance(value, str)
+                else self._plain(value, variables, file)
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [
+                self._expand(value, variables, _item_position(node, index, file)) if isinstance(value, str)
+                else self._plain(value, variables, file)
+                for index, value in enumerate(node)
+            ]
+        return _scalar(node)
+
+    # Errors --------------------------------------------------------------------------------------------------
+    def _unknown_keys(
+        self, node: dict[Any, Any], allowed: Iterable[str], file: str, what: str, owner: str = "",
+        model: type[Model] | None = None,
+    ) -> bool:
+        """Record every key of `node` (and of the mappings of nested fields) that is not a field; True if any."""
+        allowed = list(allowed)
+        found = False
+        for key in node:
+            if key not in allowed:
+                suggestion = _closest(str(key), allowed)
+                hint = (f" (did you mean '{suggestion}'?)" if suggestion
+                        else f" (expected one of: {', '.join(allowed)})")
+                within = f" in '{owner}'" if owner else ""
+                self.error(f"unknown {what} '{key}'{within}{hint}", _key_position(node, key, file))
+                found = True
+                continue
+            nested = _nested_model(model, str(key)) if model is not None else None
+            value = node[key]
+            if nested is not None and isinstance(value, dict):
+                found |= self._unknown_keys(value, _field_names(nested), file, "field", f"{owner}.{key}", nested)
+        return found
+
+    def _validation_errors(
+        self, exc: ValidationError, node: Any, file: str, step_name: str, fallback: Position,
+    ) -> None:
+        for problem in exc.errors():
+            loc = [part for part in problem["loc"] if not str(part).startswith("function-")]
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            given = problem.get("input")
+            if problem["type"] in {"literal_error", "enum"} and isinstance(given, (str, int, float)):
+                message += f", not {given!r}"
+            if isinstance(node, dict) and loc:
+                position = position_of(node, loc, file)
+            elif isinstance(node, dict):
+                position = _own_position(node, file)
+            else:
+                position = fallback
+            field_path = ".".join(str(part) for part in loc)
+            label = ".".join(part for part in (step_name, field_path) if part)
+            self.error(f"{label}: {message}" if label else message, position)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _field_names(model: type[Model], own_only: bool = False) -> list[str]:
+    """The fields of `model` by their YAML names: a step's own fields first, then those every step has."""
+    common = [key for key in StepModel.model_fields if key != "step"] if issubclass(model, StepModel) else []
+    own = [field.alias or key for key, field in model.model_fields.items() if key != "step" and key not in common]
+    if own_only:
+        return own
+    return own + [StepModel.model_fields[key].alias or key for key in common]
+
+
+def _nested_model(model: type[Model], written: str) -> type[Model] | None:
+    """The model of field `written` (by its YAML name) when it is a mapping of fields of its own."""
+    for key, info in model.model_fields.items():
+        if (info.alias or key) == written and key != _COMPOSITE_FIELD:
+            return _model_in(info.annotation)
+    return None
+
+
+def _model_in(annotation: Any) -> type[Model] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        for argument in get_args(annotation):
+            found = _model_in(argument)
+            if found is not None:
+                return found
+    return None
+
+
+def _plain(node: Any) -> Any:
+    """Plain dicts, lists and scalars for pydantic (no variables: the header's own fields)."""
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
     return _scalar(node)
-
-
-def _plain_scalar(value: Any, variables: Mapping[str, str], position: Position) -> Any:
-    return _expand(value, variables, position) if isinstance(value, str) else _scalar(value)
 
 
 def _scalar(value: Any) -> Any:
@@ -234,24 +528,6 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-# --------------------------------------------------------------------------------------------
-# Errors and positions
-
-
-def _reject_unknown_keys(
-    node: dict[Any, Any], allowed: Iterable[str], file: str, what: str, owner: str = "",
-) -> None:
-    allowed = list(allowed)
-    for key in node:
-        if key in allowed:
-            continue
-        suggestion = _closest(str(key), allowed)
-        hint = f" (did you mean '{suggestion}'?)" if suggestion else f" (expected one of: {', '.join(allowed)})"
-        where = _key_position(node, key, file)
-        within = f" in '{owner}'" if owner else ""
-        raise InputError(f"unknown {what} '{key}'{within}{hint}", where=str(where))
-
-
 def _closest(word: str, choices: Iterable[str]) -> str | None:
     by_lower = {choice.lower(): choice for choice in choices}
     if word.lower() in by_lower:
@@ -260,24 +536,11 @@ def _closest(word: str, choices: Iterable[str]) -> str | None:
     return by_lower[close[0]] if close else None
 
 
-def _validation_error(
-    exc: ValidationError, node: Any, file: str, step_name: str, fallback: Position,
-) -> InputError:
-    first = exc.errors()[0]
-    loc = list(first["loc"])
-    message = str(first["msg"]).removeprefix("Value error, ")
-    given = first.get("input")
-    if first["type"] in {"literal_error", "enum"} and isinstance(given, (str, int, float)):
-        message += f", not {given!r}"
-    if isinstance(node, dict) and loc:
-        position = position_of(node, loc, file)
-    elif isinstance(node, dict):
-        position = _own_position(node, file)
-    else:
-        position = fallback
-    field_path = ".".join(str(part) for part in loc)
-    label = ".".join(part for part in (step_name, field_path) if part)
-    return InputError(f"{label}: {message}" if label else message, where=str(position))
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
 
 
 def _own_position(node: Any, file: str) -> Position:

@@ -32,7 +32,8 @@ from auditor.scenario.hierarchy import Hierarchy, Selector, UiNode, parse_hierar
 M = TypeVar("M", bound=MarkerBase)
 
 JournalEntry = tuple[str, str]
-"""(`mark` | `tap` | `back` | `backend`, detail): markers by kind, taps by the label of the view hit."""
+"""(`mark` | `tap` | `back` | `type` | `swipe` | `backend`, detail): markers by kind, taps by the label of the view
+hit, swipes by their direction."""
 
 EMPTY_SCREEN = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><hierarchy rotation=\"0\"></hierarchy>"
 
@@ -84,8 +85,10 @@ class FakeDriver:
         self.dumps = 0
         self.screenshots = 0
         self.typed: list[tuple[int, int, str]] = []
+        self.swipes: list[tuple[int, int, int, int, float]] = []
         self._rules: list[TapRule] = []
         self._back_rules: dict[str | None, str] = {}
+        self._swipe_rules: dict[tuple[str | None, str], str] = {}
         self._scheduled: list[_Scheduled] = []
         self._dumps_on_current = 0
         self.check(self.current)
@@ -122,6 +125,12 @@ class FakeDriver:
     def on_back(self, screen: str | None, show: str) -> None:
         self.check(show)
         self._back_rules[screen] = show
+
+    def on_swipe(self, screen: str | None, direction: str, show: str) -> None:
+        """When a swipe mostly `up`, `down`, `left` or `right` (the finger's way) is made on `screen`, show `show`
+        (content scrolled into view)."""
+        self.check(show)
+        self._swipe_rules[(screen, direction)] = show
 
     def show_after(self, screen: str, dumps: int, show: str) -> None:
         """While `screen` is shown, switch to `show` once it has been dumped `dumps` times (a dialog that appears
@@ -178,6 +187,15 @@ class FakeDriver:
     def input_text(self, x: int, y: int, text: str) -> None:
         self.typed.append((x, y, text))
         self.journal.append(("type", text))
+
+    def swipe(self, x1: int, y1: int, x2: int, y2: int, duration: float) -> None:
+        self.swipes.append((x1, y1, x2, y2, duration))
+        dx, dy = x2 - x1, y2 - y1
+        direction = ("left" if dx < 0 else "right") if abs(dx) > abs(dy) else ("up" if dy < 0 else "down")
+        self.journal.append(("swipe", direction))
+        target = self._swipe_rules.get((self.current, direction), self._swipe_rules.get((None, direction)))
+        if target is not None:
+            self.show(target)
 
     def press_back(self) -> None:
         self.back_presses += 1

@@ -38,6 +38,8 @@ class View:
     checkable: bool = False
     checked: bool = False
     enabled: bool = True
+    focused: bool = False
+    scrollable: bool = False
     bounds: tuple[int, int, int, int] | None = None
     children: list[View] = field(default_factory=list)
     package: str | None = None
@@ -203,7 +205,8 @@ def _element(node: View, package: str, index: int) -> etree._Element:
     element.set("content-desc", node.desc)
     for name, value in (
         ("checkable", node.checkable), ("checked", node.checked), ("clickable", node.clickable),
-        ("enabled", node.enabled), ("focusable", node.clickable), ("focused", False), ("scrollable", False),
+        ("enabled", node.enabled), ("focusable", node.clickable), ("focused", node.focused),
+        ("scrollable", node.scrollable),
         ("long-clickable", False), ("password", False), ("selected", False),
     ):
         element.set(name, "true" if value else "false")

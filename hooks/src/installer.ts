@@ -1,15 +1,36 @@
-// The generic hook installer: everything it knows about an API comes from the catalog entry it is given.
+// The generic hook installer: everything it knows about an API comes from the catalog entries it is given.
+// One hook per Java method overload, whatever the number of entries watching it: the hook hands each call to the
+// first entry whose `match` accepts it (ContentResolver.query classified by URI), or lets it through unrecorded.
 import Java from "frida-java-bridge";
 
-import { Outbox } from "./events.js";
-import { bridgeTypeName, keepStringIdentity, signatureOf, sourceTypeName } from "./javatypes.js";
-import type { AgentOptions, AgentValue, FailedHook, HookEntry, InstalledHook } from "./protocol.js";
+import { Evidence, Outbox, type PendingEvent, type SiteRecord } from "./events.js";
+import { bridgeTypeName, type Handle, signatureOf, sourceTypeName, useHandleTypes } from "./javatypes.js";
 import { jniCalls } from "./jni.js";
+import { compileMatch, type TextTest } from "./matching.js";
+import type { JavaProbe, ThreadInfo } from "./probe.js";
+import type { AgentOptions, AgentValue, Coverage, FailedHook, HookEntry } from "./protocol.js";
 import { captureStack } from "./stacks.js";
 import { ValueDescriber } from "./values.js";
 
-/** Per Java thread: which entries are being recorded, and whether the agent itself is calling Java. */
-interface ThreadState {
+/** A catalog entry ready for dispatch; `index` is its position in the catalog the host sent. */
+export interface CompiledEntry {
+    spec: HookEntry;
+    index: number;
+    test: TextTest | null;
+}
+
+export function compileEntries(entries: HookEntry[]): CompiledEntry[] {
+    return entries.map((spec, index) => ({ spec, index, test: spec.match === null ? null : compileMatch(spec.match) }));
+}
+
+/** A value of a template as compared quickly: a primitive, or a String's global reference. */
+export interface QuickValue {
+    plain?: unknown;
+    ref?: NativePointer;
+}
+
+/** Per Java thread: which methods are being recorded, and whether the agent itself is calling Java. */
+export interface ThreadState {
     active: Set<string>;
     agentDepth: number;
 }
@@ -17,14 +38,16 @@ interface ThreadState {
 interface HookTarget {
     method: Java.Method;
     sig: string;
+    cls: string;
+    name: string;
 }
 
-export interface Coverage {
-    installed: InstalledHook[];
-    failed: FailedHook[];
-}
+/** Site keys combine a call site's number and an entry's index: room for this many entries. */
+const ENTRY_SLOTS = 1 << 16;
+/** Bridge method type of instance methods (constructors are 1, static methods 2). */
+const INSTANCE_METHOD = 3;
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
     if (error instanceof Error) {
         return error.message;
     }
@@ -32,111 +55,146 @@ function errorText(error: unknown): string {
 }
 
 export class HookInstaller {
-    private readonly threads = new Map<number, ThreadState>();
-    private readonly hookedBy = new Map<string, string>();
+    /** Per OS thread id; shared with the native layer, which must not record what the agent's own Java calls do. */
+    readonly threads = new Map<number, ThreadState>();
     /** `class.method` of every hooked method, to recognise hook stubs in stacks. */
-    private readonly hookedMethods = new Set<string>();
+    readonly hookedMethods = new Set<string>();
     private readonly describer: ValueDescriber;
+    private readonly siteDepth: number;
     private identityWarned = false;
 
-    constructor(private readonly outbox: Outbox, private readonly options: AgentOptions) {
-        this.describer = new ValueDescriber(options);
+    constructor(private readonly outbox: Outbox, private readonly evidence: Evidence,
+                private readonly probe: JavaProbe, private readonly options: AgentOptions) {
+        this.describer = new ValueDescriber(options, probe);
+        // A cleaned stack of `stackDepth` frames comes from at most twice as many raw ones (hook stubs show twice):
+        // sites compared over that many frames have equal cleaned stacks.
+        this.siteDepth = 2 * options.stackDepth + 2;
     }
 
-    install(entries: HookEntry[]): Coverage {
-        jniCalls.prepare();
-        const coverage: Coverage = { installed: [], failed: [] };
-        for (const entry of entries) {
-            this.installEntry(entry, coverage);
-        }
-        return coverage;
-    }
-
-    private installEntry(entry: HookEntry, coverage: Coverage): void {
-        const failure = (error: string, sig?: string): void => {
-            const failed: FailedHook = { entry: entry.id, cls: entry.cls, method: entry.method, error };
-            if (sig !== undefined) {
-                failed.sig = sig;
-            }
-            coverage.failed.push(failed);
-        };
-
-        let wrapper: Java.Wrapper;
-        try {
-            wrapper = Java.use(entry.cls);
-        } catch (error) {
-            const text = errorText(error);
-            const notFound = text.includes("ClassNotFoundException") || text.includes("NoClassDefFoundError");
-            failure(notFound ? `class not found: ${text}` : `cannot load class: ${text}`);
-            return;
-        }
-
-        const dispatcher = wrapper[entry.method] as Java.MethodDispatcher | undefined;
-        if (dispatcher === undefined || dispatcher === null || !Array.isArray(dispatcher.overloads)) {
-            failure(`no such method: ${entry.cls} has no method ${entry.method}`);
-            return;
-        }
-
-        const targets: HookTarget[] = [];
-        if (entry.overloads === "all") {
-            for (const method of dispatcher.overloads) {
-                targets.push({ method, sig: signatureOf(method) });
-            }
-        } else {
-            const available = dispatcher.overloads.map(signatureOf).join(", ");
-            for (const parameterTypes of entry.overloads) {
-                const sig = "(" + parameterTypes.join(",") + ")";
-                try {
-                    const method = dispatcher.overload(...parameterTypes.map(bridgeTypeName));
-                    targets.push({ method, sig: signatureOf(method) });
-                } catch {
-                    failure(`no such overload: ${entry.cls}.${entry.method} has ${available}`, sig);
+    /** Install the entries whose classes the platform (the VM's default class loader) has. */
+    installByName(entries: CompiledEntry[], coverage: Coverage): void {
+        for (const [cls, group] of groupBy(entries, entry => entry.spec.cls)) {
+            let wrapper: Java.Wrapper;
+            try {
+                wrapper = Java.use(cls);
+            } catch (error) {
+                const text = errorText(error);
+                const notFound = text.includes("ClassNotFoundException") || text.includes("NoClassDefFoundError");
+                for (const entry of group) {
+                    coverage.failed.push(failedHook(entry, notFound ? `class not found: ${text}` : `cannot load class: ${text}`));
                 }
+                continue;
+            }
+            this.installClass(wrapper, group, coverage);
+        }
+    }
+
+    /** Hook the methods `entries` (all of one class) name, on `wrapper`: that class as one class loader has it. */
+    installClass(wrapper: Java.Wrapper, entries: CompiledEntry[], coverage: Coverage): void {
+        const installedSigs = new Map<CompiledEntry, string[]>();
+        for (const [name, group] of groupBy(entries, entry => entry.spec.method)) {
+            this.installMethod(wrapper, name, group, coverage, installedSigs);
+        }
+        for (const entry of entries) {
+            const sigs = installedSigs.get(entry);
+            if (sigs !== undefined && sigs.length > 0) {
+                coverage.installed.push({ entry: entry.spec.id, cls: entry.spec.cls, method: entry.spec.method, sigs });
             }
         }
+    }
 
+    private installMethod(wrapper: Java.Wrapper, name: string, entries: CompiledEntry[], coverage: Coverage,
+                          installedSigs: Map<CompiledEntry, string[]>): void {
+        const cls = wrapper.$className;
+        const dispatcher = wrapper[name] as Java.MethodDispatcher | undefined;
+        if (dispatcher === undefined || dispatcher === null || !Array.isArray(dispatcher.overloads)) {
+            for (const entry of entries) {
+                coverage.failed.push(failedHook(entry, `no such method: ${cls} has no method ${name}`));
+            }
+            return;
+        }
         let abstractSigs: Set<string>;
         try {
-            abstractSigs = this.abstractOverloads(wrapper, entry.method);
+            abstractSigs = this.abstractOverloads(wrapper, name);
         } catch (error) {
-            failure(`cannot inspect ${entry.cls}.${entry.method}: ${errorText(error)}`);
+            for (const entry of entries) {
+                coverage.failed.push(failedHook(entry, `cannot inspect ${cls}.${name}: ${errorText(error)}`));
+            }
             return;
         }
-        const sigs: string[] = [];
-        for (const target of targets) {
-            const holder = target.method.holder.$className;
-            if (holder !== entry.cls) {
-                failure(`${entry.cls} does not declare ${entry.method}${target.sig}, it inherits it from ${holder}: `
-                    + `hooking it there would catch every subclass of ${holder}; name the declaring class`, target.sig);
+
+        // Which entries watch each overload, in catalog order.
+        const overloads = new Map<string, { method: Java.Method; entries: CompiledEntry[] }>();
+        const available = dispatcher.overloads.map(signatureOf).join(", ");
+        for (const entry of entries) {
+            const methods: Java.Method[] = [];
+            if (entry.spec.overloads === "all") {
+                methods.push(...dispatcher.overloads);
+            } else {
+                for (const parameterTypes of entry.spec.overloads) {
+                    try {
+                        methods.push(dispatcher.overload(...parameterTypes.map(bridgeTypeName)));
+                    } catch {
+                        coverage.failed.push(failedHook(entry, `no such overload: ${cls}.${name} has ${available}`,
+                            "(" + parameterTypes.join(",") + ")"));
+                    }
+                }
+            }
+            for (const method of methods) {
+                const sig = signatureOf(method);
+                const watched = overloads.get(sig) ?? { method, entries: [] };
+                watched.entries.push(entry);
+                overloads.set(sig, watched);
+            }
+        }
+
+        for (const [sig, { method, entries: watching }] of overloads) {
+            const holder = method.holder.$className;
+            if (holder !== cls) {
+                for (const entry of watching) {
+                    coverage.failed.push(failedHook(entry, `${cls} does not declare ${name}${sig}, it inherits it from `
+                        + `${holder}: hooking it there would catch every subclass of ${holder}; name the declaring class`, sig));
+                }
                 continue;
             }
-            if (abstractSigs.has(target.sig)) {
-                failure(`abstract method: ${entry.cls}.${entry.method}${target.sig} never runs; `
-                    + "hook the class that implements it", target.sig);
+            if (abstractSigs.has(sig)) {
+                for (const entry of watching) {
+                    coverage.failed.push(failedHook(entry, `abstract method: ${cls}.${name}${sig} never runs; `
+                        + "hook the class that implements it", sig));
+                }
                 continue;
             }
-            const key = `${entry.cls}.${entry.method}${target.sig}`;
-            const owner = this.hookedBy.get(key);
-            if (owner !== undefined) {
-                failure(`already hooked by catalog entry ${owner}`, target.sig);
-                continue;
+            const reachable: CompiledEntry[] = [];
+            let catchAll: CompiledEntry | null = null;
+            for (const entry of watching) {
+                if (catchAll !== null) {
+                    coverage.failed.push(failedHook(entry, `unreachable: catalog entry ${catchAll.spec.id} records `
+                        + `every call of ${cls}.${name}${sig} before this one is asked; give it a match`, sig));
+                    continue;
+                }
+                reachable.push(entry);
+                if (entry.test === null) {
+                    catchAll = entry;
+                }
             }
             try {
-                if (!keepStringIdentity(target.method) && !this.identityWarned) {
+                if (!useHandleTypes(method, this.probe) && !this.identityWarned) {
                     this.identityWarned = true;
                     this.outbox.log("warning", "frida-java-bridge internals changed: String arguments and results "
                         + "reach the app as equal copies, not the original objects");
                 }
-                target.method.implementation = this.makeHook(entry, target);
-                this.hookedBy.set(key, entry.id);
-                this.hookedMethods.add(`${entry.cls}.${entry.method}`);
-                sigs.push(target.sig);
+                method.implementation = this.makeHook({ method, sig, cls, name }, reachable);
+                this.hookedMethods.add(`${cls}.${name}`);
+                for (const entry of reachable) {
+                    const sigs = installedSigs.get(entry) ?? [];
+                    sigs.push(sig);
+                    installedSigs.set(entry, sigs);
+                }
             } catch (error) {
-                failure(`hook not installed: ${errorText(error)}`, target.sig);
+                for (const entry of reachable) {
+                    coverage.failed.push(failedHook(entry, `hook not installed: ${errorText(error)}`, sig));
+                }
             }
-        }
-        if (sigs.length > 0) {
-            coverage.installed.push({ entry: entry.id, cls: entry.cls, method: entry.method, sigs });
         }
     }
 
@@ -144,7 +202,9 @@ export class HookInstaller {
     private abstractOverloads(wrapper: Java.Wrapper, name: string): Set<string> {
         const modifier = Java.use("java.lang.reflect.Modifier");
         const result = new Set<string>();
-        const declared: Java.Wrapper[] = wrapper.class.getDeclaredMethods();
+        // Through the default class factory: one bound to an app's class loader cannot resolve array types.
+        const klass = Java.cast(wrapper.class, Java.use("java.lang.Class"));
+        const declared: Java.Wrapper[] = klass.getDeclaredMethods();
         for (const method of declared) {
             if (method.getName() !== name || !modifier.isAbstract(method.getModifiers())) {
                 continue;
@@ -155,115 +215,274 @@ export class HookInstaller {
         return result;
     }
 
-    private makeHook(entry: HookEntry, target: HookTarget): Java.MethodImplementation {
+    private makeHook(target: HookTarget, dispatch: CompiledEntry[]): Java.MethodImplementation {
         const installer = this;
-        const { method, sig } = target;
+        const { method } = target;
+        // One logical call of a method is recorded once, even when its overloads call each other.
+        const methodKey = `${target.cls}.${target.name}`;
         const argumentTypes = method.argumentTypes.map(type => type.className ?? type.name);
         const returnType = method.returnType.className ?? method.returnType.name;
+        const isInstance = (method as unknown as { type: number }).type === INSTANCE_METHOD;
+        const only = dispatch.length === 1 && dispatch[0]?.test === null ? dispatch[0] : null;
 
         return function (this: Java.Wrapper, ...args: unknown[]): unknown {
-            const state = installer.enterThread();
+            const threadId = Process.getCurrentThreadId();
+            const known = installer.threads.get(threadId);
+            if (known !== undefined && (known.agentDepth > 0 || known.active.has(methodKey))) {
+                return method.apply(this, args);
+            }
+            const state = known ?? { active: new Set<string>(), agentDepth: 0 };
+            if (known === undefined) {
+                installer.threads.set(threadId, state);
+            }
             try {
-                if (state.agentDepth > 0 || state.active.has(entry.id) || !installer.matches(entry, args, state)) {
+                const entry = only ?? installer.choose(dispatch, args, state);
+                if (entry === null) {
                     return method.apply(this, args);
                 }
-                state.active.add(entry.id);
+                state.active.add(methodKey);
                 let result: unknown;
                 let thrown: unknown;
                 let threw = false;
                 try {
-                    try {
-                        result = method.apply(this, args);
-                    } catch (error) {
-                        threw = true;
-                        thrown = error;
-                    }
-                    installer.record(entry, sig, args, argumentTypes, returnType, result, threw, thrown, state);
+                    result = method.apply(this, args);
+                } catch (error) {
+                    threw = true;
+                    thrown = error;
                 } finally {
-                    state.active.delete(entry.id);
+                    state.active.delete(methodKey);
                 }
+                installer.record(entry, target, isInstance ? this : null, args, argumentTypes, returnType,
+                    result, threw, thrown, state);
                 if (threw) {
                     // The very error the bridge raised: it carries the original Java exception back to the app.
                     throw thrown;
                 }
                 return result;
             } finally {
-                installer.leaveThread(state);
+                if (state.active.size === 0 && state.agentDepth === 0) {
+                    installer.threads.delete(threadId);
+                }
             }
         };
     }
 
-    private enterThread(): ThreadState {
-        const id = Process.getCurrentThreadId();
-        let state = this.threads.get(id);
-        if (state === undefined) {
-            state = { active: new Set(), agentDepth: 0 };
-            this.threads.set(id, state);
-        }
-        return state;
-    }
-
-    private leaveThread(state: ThreadState): void {
-        if (state.active.size === 0 && state.agentDepth === 0) {
-            this.threads.delete(Process.getCurrentThreadId());
-        }
-    }
-
-    private matches(entry: HookEntry, args: unknown[], state: ThreadState): boolean {
-        if (entry.match === null) {
-            return true;
-        }
-        state.agentDepth++;
-        try {
-            const text = this.describer.stringOf(args[entry.match.arg]);
-            return text !== null && entry.match.equals.includes(text);
-        } catch (error) {
-            this.outbox.problem(`match:${entry.id}`, `${entry.id}: cannot read argument ${entry.match.arg} for the `
-                + `match filter, call recorded: ${errorText(error)}`);
-            return true;
-        } finally {
-            state.agentDepth--;
-        }
-    }
-
-    /** Describe and queue one call. Never throws: a recording problem must not reach the app. */
-    private record(entry: HookEntry, sig: string, args: unknown[], argumentTypes: string[], returnType: string,
-                   result: unknown, threw: boolean, thrown: unknown, state: ThreadState): void {
-        state.agentDepth++;
-        try {
-            const describedArgs: AgentValue[] = args.map((value, index) =>
-                this.describer.describe(value, argumentTypes[index] ?? "java.lang.Object"));
-            const thread = jniCalls.currentThread();
-            let frames: string[] | null = null;
-            try {
-                frames = captureStack(entry.cls, entry.method, this.hookedMethods, this.options.stackDepth);
-            } catch (error) {
-                this.outbox.problem(`stack:${entry.id}`, `${entry.id}: stack not captured: ${errorText(error)}`);
+    /** The first entry whose match accepts this call; the argument texts are read once, and only if needed. */
+    private choose(dispatch: CompiledEntry[], args: unknown[], state: ThreadState): CompiledEntry | null {
+        let texts: Map<number, string | null> | null = null;
+        for (const entry of dispatch) {
+            if (entry.test === null || entry.spec.match === null) {
+                return entry;
             }
-            const event = {
-                entry: entry.id,
-                cls: entry.cls,
-                method: entry.method,
-                sig,
-                args: describedArgs,
+            const position = entry.spec.match.arg;
+            texts ??= new Map();
+            let text = texts.get(position);
+            if (text === undefined) {
+                state.agentDepth++;
+                try {
+                    text = position < args.length ? this.describer.matchText(args[position]) : null;
+                } catch (error) {
+                    this.outbox.problem(`match:${entry.spec.id}`, `${entry.spec.id}: cannot read argument ${position} `
+                        + `for the match filter, call recorded: ${errorText(error)}`);
+                    return entry;
+                } finally {
+                    state.agentDepth--;
+                }
+                texts.set(position, text);
+            }
+            if (entry.test(text)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Describe and queue one call. Never throws, and always queues the event: a recorded call is never lost. A call
+     * identical to the last full event of its (entry, call site) in this epoch (same thread, same values) is queued
+     * as a repeat of that event; the first call of a site in an epoch walks the stack and is sent in full.
+     */
+    private record(entry: CompiledEntry, target: HookTarget, receiver: Java.Wrapper | null, args: unknown[],
+                   argumentTypes: string[], returnType: string, result: unknown, threw: boolean, thrown: unknown,
+                   state: ThreadState): void {
+        state.agentDepth++;
+        const id = entry.spec.id;
+        try {
+            let site: SiteRecord | null = null;
+            let stack: string | null = null;
+            try {
+                const number = this.probe.callSite(this.siteDepth);
+                const walk = (): string[] | null => this.walkStack(entry, target);
+                if (number >= 0) {
+                    site = this.evidence.site(number * ENTRY_SLOTS + entry.index, walk);
+                    stack = site.stack;
+                } else {
+                    stack = this.evidence.walk(walk);
+                }
+            } catch (error) {
+                this.outbox.problem(`site:${id}`, `${id}: call site not identified: ${errorText(error)}`);
+            }
+            const thread = this.currentThread(id);
+            const template = site?.template ?? null;
+            const current = template !== null && template.epoch === this.evidence.epoch && template.thread === thread;
+            if (site !== null && !threw && current && template.quick !== null
+                && this.sameQuick(template.quick, args, result)) {
+                this.outbox.repeat(site.slot);
+                return;
+            }
+            const event: PendingEvent = {
+                entry: id,
+                cls: target.cls,
+                method: target.name,
+                sig: target.sig,
+                args: args.map((value, index) => this.describe(id, value, argumentTypes[index] ?? "java.lang.Object")),
                 tid: thread.tid,
                 tname: thread.tname,
             };
+            if (entry.spec.receiver && receiver !== null) {
+                event.receiver = this.describeSafely(id, () => this.describer.describeReceiver(receiver, target.cls),
+                    target.cls);
+            }
             if (threw) {
                 const handle = (thrown as { $h?: NativePointer } | null)?.$h;
-                const description = handle instanceof NativePointer
-                    ? this.describer.describeThrowable(handle)
-                    : { cls: "<agent error>", message: errorText(thrown) };
-                this.outbox.add({ ...event, threw: description }, frames);
+                try {
+                    event.threw = handle instanceof NativePointer
+                        ? this.describer.describeThrowable(handle)
+                        : { cls: "<agent error>", message: errorText(thrown) };
+                } catch (error) {
+                    event.threw = { cls: "<unreadable exception>", message: errorText(error) };
+                }
             } else if (returnType !== "void") {
-                this.outbox.add({ ...event, ret: this.describer.describe(result, returnType) }, frames);
-            } else {
-                this.outbox.add(event, frames);
+                event.ret = this.describe(id, result, returnType);
             }
-        } catch (error) {
-            this.outbox.problem(`record:${entry.id}`, `${entry.id}: call not recorded: ${errorText(error)}`);
+            if (site === null || threw) {
+                this.outbox.add(event, stack);
+                return;
+            }
+            const values = JSON.stringify([event.args, event.ret ?? null, event.receiver ?? null]);
+            if (current && template.values === values) {
+                this.outbox.repeat(site.slot);
+                return;
+            }
+            if (site.slot < 0) {
+                site.slot = this.evidence.newSlot();
+            }
+            if (template?.quick) {
+                this.releaseQuick(template.quick);
+            }
+            const quick = entry.spec.receiver ? null : this.quickValues(args, argumentTypes, result, returnType);
+            site.template = { epoch: this.evidence.epoch, thread, values, quick };
+            this.outbox.add(event, stack, site.slot);
         } finally {
             state.agentDepth--;
         }
     }
+
+    /**
+     * The values of a call in a form the next call's can be compared with without describing them: primitives as
+     * they are, Strings (immutable) by identity through a global reference. Null when a value is of another kind:
+     * a mutable object is compared by its description.
+     */
+    private quickValues(args: unknown[], argumentTypes: string[], result: unknown, returnType: string): QuickValue[] | null {
+        const values: QuickValue[] = [];
+        const positions: [unknown, string][] = args.map((value, index) => [value, argumentTypes[index] ?? ""]);
+        if (returnType !== "void") {
+            positions.push([result, returnType]);
+        }
+        for (const [value, declared] of positions) {
+            if (value === null || value === undefined || typeof value !== "object") {
+                values.push({ plain: value ?? null });
+            } else if (value instanceof Int64 || value instanceof UInt64) {
+                values.push({ plain: value.toString() });
+            } else if (declared === "java.lang.String" && (value as Handle).$h instanceof NativePointer) {
+                values.push({ ref: this.probe.globalRef((value as Handle).$h) });
+            } else {
+                this.releaseQuick(values);
+                return null;
+            }
+        }
+        return values;
+    }
+
+    private sameQuick(quick: QuickValue[], args: unknown[], result: unknown): boolean {
+        const count = args.length;
+        for (let index = 0; index < quick.length; index++) {
+            const expected = quick[index] as QuickValue;
+            const value = index < count ? args[index] : result;
+            if (expected.ref !== undefined) {
+                if (value === null || typeof value !== "object"
+                    || !this.probe.sameObject((value as Handle).$h, expected.ref)) {
+                    return false;
+                }
+            } else if (value instanceof Int64 || value instanceof UInt64) {
+                if (expected.plain !== value.toString()) {
+                    return false;
+                }
+            } else if ((value ?? null) !== expected.plain) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private releaseQuick(quick: QuickValue[]): void {
+        for (const value of quick) {
+            if (value.ref !== undefined) {
+                this.probe.dropGlobalRef(value.ref);
+            }
+        }
+    }
+
+    private describe(id: string, value: unknown, declared: string): AgentValue {
+        return this.describeSafely(id, () => this.describer.describe(value, declared), declared);
+    }
+
+    private describeSafely(id: string, body: () => AgentValue, declared: string): AgentValue {
+        try {
+            return body();
+        } catch (error) {
+            this.outbox.problem(`value:${id}`, `${id}: a value could not be described: ${errorText(error)}`);
+            return { t: sourceTypeName(declared), v: `<could not describe: ${errorText(error)}>` };
+        }
+    }
+
+    private currentThread(id: string): ThreadInfo {
+        try {
+            return this.probe.currentThread() ?? jniCalls.currentThread();
+        } catch (error) {
+            this.outbox.problem(`thread:${id}`, `${id}: calling thread unknown: ${errorText(error)}`);
+            return { tid: -1, tname: "?" };
+        }
+    }
+
+    private walkStack(entry: CompiledEntry, target: HookTarget): string[] | null {
+        try {
+            return captureStack(target.cls, target.name, this.hookedMethods, this.options.stackDepth);
+        } catch (error) {
+            this.outbox.problem(`stack:${entry.spec.id}`, `${entry.spec.id}: stack not captured: ${errorText(error)}`);
+            return null;
+        }
+    }
+}
+
+export function failedHook(entry: CompiledEntry, error: string, sig?: string): FailedHook {
+    const failed: FailedHook = { entry: entry.spec.id, cls: entry.spec.cls, method: entry.spec.method, error };
+    if (sig !== undefined) {
+        failed.sig = sig;
+    }
+    return failed;
+}
+
+export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+        const name = key(item);
+        const group = groups.get(name);
+        if (group === undefined) {
+            groups.set(name, [item]);
+        } else {
+            group.push(item);
+        }
+    }
+    return groups;
 }

@@ -46,53 +46,92 @@ export function signatureOf(method: Java.Method): string {
     return "(" + method.argumentTypes.map(type => sourceTypeName(type.className ?? type.name)).join(",") + ")";
 }
 
-/** The raw JNI calls the agent makes without a wrapper round trip (the bridge types its Env as `any`). */
-export interface RawEnv {
-    getObjectClassName(handle: NativePointer): string;
-    stringFromJni(handle: NativePointer): string;
-    isInstanceOf(handle: NativePointer, klass: NativePointer): boolean;
-}
-
-export function rawEnv(): RawEnv {
-    return Java.vm.getEnv() as RawEnv;
-}
-
 interface MethodInternals {
     _p?: unknown[];
 }
 
-interface FactoryInternals {
-    _getType?: (name: string, unbox: boolean) => Java.Type;
+/** A Java object as hooked methods see it: its JNI reference, and nothing the bridge would build around it. */
+export interface Handle {
+    $h: NativePointer;
+    $dispose?: () => void;
+}
+
+export interface GlobalRefs {
+    globalRef(handle: NativePointer): NativePointer;
+    dropGlobalRef(handle: NativePointer): void;
+}
+
+interface BridgeType {
+    name: string;
+    type: string;
+    className?: string;
+    fromJni(handle: NativePointer, env: unknown, owned: boolean): unknown;
+    toJni(value: unknown, env: { newStringUtf(text: string): NativePointer }): NativePointer;
+    isCompatible(value: unknown): boolean;
+}
+
+/** Objects and arrays of objects; not primitive arrays (`[I`), which the bridge handles without a class loader. */
+function isObjectType(type: BridgeType): boolean {
+    return type.type === "pointer" && !(type.name.length === 2 && type.name.startsWith("["));
 }
 
 /**
- * Make a method hand java.lang.String values through as the original objects.
+ * Make a hooked method hand object values (parameters and results, object arrays included) through as bare handles.
  *
- * The bridge converts String arguments and results to JavaScript strings and back, so without this the
- * app would receive an equal but different String object, which breaks code that compares by identity.
- * Swapping in the bridge's non-unboxing String type keeps the handle. This touches bridge internals
- * (pinned at frida-java-bridge 7.0.13): returns false, leaving the method as it was, if they changed.
+ * By default the bridge wraps every object value in a proxy with a global reference and a weak callback, checks a
+ * result with a `Class.isInstance()` call, and turns Strings into JavaScript strings and back, so the app would get an
+ * equal but different String, which breaks code that compares by identity. For a class of an app's own class loader
+ * it would also look object array types up through that loader, which cannot load array classes: the call would
+ * fail inside the app. Here an argument stays the reference the
+ * app passed (valid for the duration of the call), and a result of the original method is held by a global reference
+ * the bridge releases (through `$dispose`) once it has handed the object back to the app: the app receives the very
+ * object, and a hook pays a few JNI calls instead of the wrapper's machinery. This touches bridge internals (pinned at
+ * frida-java-bridge 7.0.13): returns false, leaving the method as it was, if they changed.
  */
-export function keepStringIdentity(method: Java.Method): boolean {
+export function useHandleTypes(method: Java.Method, refs: GlobalRefs): boolean {
     const params = (method as unknown as MethodInternals)._p;
-    const factory = Java.classFactory as unknown as FactoryInternals;
-    if (!Array.isArray(params) || params.length < 6 || typeof factory._getType !== "function") {
+    if (!Array.isArray(params) || params.length < 6) {
         return false;
     }
-    const returnType = params[4] as Java.Type | undefined;
-    const argumentTypes = params[5] as Java.Type[] | undefined;
-    if (returnType === undefined || !Array.isArray(argumentTypes)) {
+    const returnType = params[4] as BridgeType | undefined;
+    const argumentTypes = params[5] as BridgeType[] | undefined;
+    if (returnType === undefined || !Array.isArray(argumentTypes)
+        || ![returnType, ...argumentTypes].every(type => typeof type?.name === "string" && typeof type.fromJni === "function")) {
         return false;
     }
-    const handleType = factory._getType.call(Java.classFactory, "java.lang.String", false);
-    // The bridge checks a hook's result with String.class.isInstance(), a Java call per return; the hook
-    // only ever returns what the original returned, so a cheap structural check is exact.
-    const stringType: Java.Type = Object.assign({}, handleType, {
-        isCompatible: (value: unknown): boolean => value === null || typeof value === "string"
-            || (typeof value === "object" && (value as { $h?: unknown }).$h instanceof NativePointer),
-    });
-    const keep = (type: Java.Type): Java.Type => type.className === "java.lang.String" ? stringType : type;
-    params[4] = keep(returnType);
-    params[5] = argumentTypes.map(keep);
+    const handleType = (original: BridgeType): BridgeType => {
+        if (!isObjectType(original)) {
+            return original;
+        }
+        return Object.assign({}, original, {
+            fromJni(handle: NativePointer, _env: unknown, owned: boolean): Handle | null {
+                if (handle.isNull()) {
+                    return null;
+                }
+                if (!owned) {
+                    return { $h: handle };
+                }
+                // The result of calling the original: its local reference dies with the bridge's local frame.
+                const global = refs.globalRef(handle);
+                return { $h: global, $dispose: () => refs.dropGlobalRef(global) };
+            },
+            toJni(value: unknown, env: { newStringUtf(text: string): NativePointer }): NativePointer {
+                if (value === null || value === undefined) {
+                    return NULL;
+                }
+                if (typeof value === "string") {
+                    return env.newStringUtf(value);
+                }
+                return (value as Handle).$h;
+            },
+            // A hook only ever returns what the original returned: a structural check is exact.
+            isCompatible(value: unknown): boolean {
+                return value === null || typeof value === "string"
+                    || (typeof value === "object" && (value as { $h?: unknown }).$h instanceof NativePointer);
+            },
+        });
+    };
+    params[4] = handleType(returnType);
+    params[5] = argumentTypes.map(handleType);
     return true;
 }

@@ -16,7 +16,6 @@ interface Env {
     vaMethod(returnType: string, argumentTypes: string[]): NativeCall;
     getArrayLength(handle: NativePointer): number;
     getObjectArrayElement(handle: NativePointer, index: number): NativePointer;
-    getObjectClassName(handle: NativePointer): string;
     isInstanceOf(handle: NativePointer, klass: NativePointer): boolean;
     stringFromJni(handle: NativePointer): string;
     throwIfExceptionPending(): void;
@@ -286,14 +285,6 @@ class JniCalls {
         });
     }
 
-    className(handle: NativePointer): string {
-        return env().getObjectClassName(handle);
-    }
-
-    stringValue(handle: NativePointer): string {
-        return env().stringFromJni(handle);
-    }
-
     /** `handle.toString()`; null if it returned null. Throws (the bridge's error) if it threw. */
     render(handle: NativePointer): string | null {
         const { object } = this.ref;
@@ -319,6 +310,22 @@ class JniCalls {
 
     isMap(handle: NativePointer): boolean {
         return env().isInstanceOf(handle, this.ref.map.klass);
+    }
+
+    /** Length and first `limit` elements of an object array, handed to `visit` as local references valid only then. */
+    arrayItems(handle: NativePointer, limit: number, visit: (element: NativePointer) => void): number {
+        return inLocalFrame(jni => {
+            const length = jni.getArrayLength(handle);
+            for (let index = 0; index < Math.min(length, limit); index++) {
+                const element = jni.getObjectArrayElement(handle, index);
+                try {
+                    visit(element);
+                } finally {
+                    jni.deleteLocalRef(element);
+                }
+            }
+            return length;
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
-// The agent <-> host contract. Messages mirror the pydantic models in auditor/models.py
-// (AgentEventsBatch, AgentCoverage, AgentLog); the host rejects any field they do not declare.
+// The agent <-> host contract. Messages mirror the pydantic models in auditor/models.py (AgentEventsBatch,
+// AgentCoverage, AgentLog; AgentStats for the `stats` RPC); the host rejects any field they do not declare.
+// docs/agent.md describes the protocol and the evidence-capture policy.
 
 /** A Java value as the host records it: type name, a JSON value or a string rendering, size if a collection. */
 export interface AgentValue {
@@ -22,16 +23,22 @@ export interface AgentEvent {
     sig: string;
     args: AgentValue[];
     ret?: AgentValue;
+    receiver?: AgentValue;
     threw?: AgentThrown;
     tid: number;
     tname: string;
+    /** Id of the stack of this call's site, in this batch's or an earlier batch's `stacks`. */
     stack?: string;
+    /** This event is the template of this slot: later identical calls arrive as `repeats` of it. */
+    tpl?: number;
 }
 
 export interface EventsBatchMessage {
     type: "events:batch";
     events: AgentEvent[];
     stacks: Record<string, string[]>;
+    /** [seq, ts, slot] per call identical to the slot's template but for seq and ts. */
+    repeats?: [number, number, number][];
 }
 
 export interface InstalledHook {
@@ -49,10 +56,27 @@ export interface FailedHook {
     error: string;
 }
 
-export interface CoverageMessage {
-    type: "hooks:coverage";
+export interface PendingHook {
+    entry: string;
+    cls: string;
+    method: string;
+}
+
+export type CoverageTrigger = "init" | "class-loader";
+
+export interface Coverage {
     installed: InstalledHook[];
     failed: FailedHook[];
+    pending: PendingHook[];
+    /** Native entries none of whose functions this process has: no call of them can happen here. */
+    absent: FailedHook[];
+}
+
+export interface CoverageMessage extends Coverage {
+    type: "hooks:coverage";
+    trigger: CoverageTrigger;
+    loader?: string;
+    ts?: number;
 }
 
 export type LogLevel = "debug" | "info" | "warning" | "error";
@@ -63,13 +87,40 @@ export interface LogMessage {
     message: string;
 }
 
-/** One catalog entry, as `Catalog.agent_config()` hands it over. */
+/** `ArgMatch`: exactly one of equals, prefix, glob. */
+export interface MatchSpec {
+    arg: number;
+    equals?: string[];
+    prefix?: string[];
+    glob?: string[];
+}
+
+/** One Java catalog entry, as `Catalog.agent_config()` hands it over. */
 export interface HookEntry {
     id: string;
     cls: string;
     method: string;
     overloads: "all" | string[][];
-    match: { arg: number; equals: string[] } | null;
+    match: MatchSpec | null;
+    receiver: boolean;
+    bundled: boolean;
+}
+
+export type NativeArg = "skip" | "int" | "pointer" | "cstring" | "out-cstring" | "sockaddr";
+
+export interface NativeFunctionSpec {
+    symbol: string;
+    module: string | null;
+    args: NativeArg[];
+    returns: "int" | "pointer" | "void";
+}
+
+/** One native catalog entry, as `Catalog.native_config()` hands it over. */
+export interface NativeEntry {
+    id: string;
+    cls: string;
+    functions: NativeFunctionSpec[];
+    match: MatchSpec | null;
 }
 
 export interface AgentOptions {
@@ -88,14 +139,13 @@ export interface AgentOptions {
 export interface InitRequest {
     process: { pid: number; name: string };
     entries: HookEntry[];
+    native?: NativeEntry[];
     options?: Partial<AgentOptions>;
 }
 
 /** What `init` returns: the coverage message's content plus the device time the hooks were in. */
-export interface InitResult {
+export interface InitResult extends Coverage {
     ts: number;
-    installed: InstalledHook[];
-    failed: FailedHook[];
 }
 
 export interface Cursor {
@@ -103,6 +153,18 @@ export interface Cursor {
     ts: number;
     /** The seq the next event will get: every event with a lower seq has already been sent. */
     seq: number;
+}
+
+export type CallSiteMethod = "jvmti" | "art-backtrace" | "full-stack";
+
+/** What the `stats` RPC answers (AgentStats). */
+export interface Stats {
+    calls: number;
+    stacks: number;
+    sites: number;
+    epoch: number;
+    pending: number;
+    call_sites: CallSiteMethod;
 }
 
 export const DEFAULT_OPTIONS: AgentOptions = {

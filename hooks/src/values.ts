@@ -2,6 +2,7 @@
 import type { AgentOptions, AgentThrown, AgentValue } from "./protocol.js";
 import { jniCalls } from "./jni.js";
 import { sourceTypeName } from "./javatypes.js";
+import type { JavaProbe } from "./probe.js";
 
 /**
  * Classes whose toString() is platform code. Anything else is the app's (or an SDK's): calling into it
@@ -33,7 +34,7 @@ function int64Value(value: Int64 | UInt64): number | string {
 }
 
 export class ValueDescriber {
-    constructor(private readonly options: AgentOptions) {}
+    constructor(private readonly options: AgentOptions, private readonly probe: JavaProbe) {}
 
     /** Describe `value`, which the bridge handed over for a parameter or result of type `declared`. */
     describe(value: unknown, declared: string): AgentValue {
@@ -59,10 +60,21 @@ export class ValueDescriber {
             return this.sequence(type, value.length, index => this.item(value[index], elementType));
         }
         if (isWrapper(value)) {
+            if (type === "java.lang.String") {
+                // A String parameter or result is a String (or null, handled above): no class lookup needed.
+                return this.javaString(value.$h);
+            }
             if (typeof (value as { length?: unknown }).length === "number" && type.endsWith("[]")) {
                 const primitives = value as unknown as ArrayLike<unknown>;
                 const elementType = type.slice(0, -2);
                 return this.sequence(type, primitives.length, index => this.item(primitives[index], elementType));
+            }
+            if (type.endsWith("[]")) {
+                // An object array as a bare handle: its first elements, each described like a collection's.
+                const shown: JsonItem[] = [];
+                const size = jniCalls.arrayItems(value.$h, this.options.maxItems,
+                    element => shown.push(this.handleItem(element)));
+                return { t: type, v: shown, n: size };
             }
             return this.object(value.$h);
         }
@@ -71,22 +83,40 @@ export class ValueDescriber {
 
     /** The class and message of a Java exception. An app's exception class keeps its message to itself. */
     describeThrowable(handle: NativePointer): AgentThrown {
-        const cls = jniCalls.className(handle);
+        const cls = this.probe.className(handle);
         if (!isFrameworkClass(cls)) {
             return { cls, message: "" };
         }
         return { cls, message: this.truncate(jniCalls.throwableMessage(handle) ?? "") };
     }
 
-    /** The text of an argument, for `match` filters; null when it is not a string or a primitive. */
-    stringOf(value: unknown): string | null {
+    /**
+     * The text of an argument, for `match` filters: a string's, a number's or boolean's, a platform object's
+     * toString() (a Uri, a URL); null for null and for the app's own objects, whose code is never run.
+     */
+    matchText(value: unknown): string | null {
         if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
             return String(value);
         }
-        if (isWrapper(value) && jniCalls.className(value.$h) === "java.lang.String") {
-            return jniCalls.stringValue(value.$h);
+        if (value instanceof Int64 || value instanceof UInt64) {
+            return value.toString();
         }
-        return null;
+        if (!isWrapper(value) || value.$h.isNull()) {
+            return null;
+        }
+        const cls = this.probe.className(value.$h);
+        if (cls === "java.lang.String") {
+            return this.probe.stringText(value.$h, Number.MAX_SAFE_INTEGER).text;
+        }
+        return isFrameworkClass(cls) && !cls.startsWith("[") ? jniCalls.render(value.$h) : null;
+    }
+
+    /** `this` of a call: the object a method runs on, described like any other value. */
+    describeReceiver(receiver: unknown, declaringClass: string): AgentValue {
+        if (isWrapper(receiver)) {
+            return receiver.$h.isNull() ? { t: "null", v: null } : this.object(receiver.$h);
+        }
+        return { t: declaringClass, v: null };
     }
 
     private truncate(text: string): string {
@@ -128,10 +158,15 @@ export class ValueDescriber {
         return handle.isNull() ? null : this.flatten(this.object(handle));
     }
 
+    private javaString(handle: NativePointer): AgentValue {
+        const { text, length } = this.probe.stringText(handle, this.options.maxChars);
+        return length > text.length ? { t: "java.lang.String", v: text, n: length } : { t: "java.lang.String", v: text };
+    }
+
     private object(handle: NativePointer): AgentValue {
-        const cls = jniCalls.className(handle);
+        const cls = this.probe.className(handle);
         if (cls === "java.lang.String") {
-            return this.text(cls, jniCalls.stringValue(handle));
+            return this.javaString(handle);
         }
         if (!isFrameworkClass(cls)) {
             return { t: cls };

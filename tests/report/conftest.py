@@ -36,12 +36,18 @@ from auditor.models import (
     StepStarted,
     Text,
 )
+from auditor.rules import all_rules
+from auditor.sdk import attribute
 from auditor.store import RunData, RunWriter
-from auditor.testing.factories import APP_FRAME, PLATFORM_FRAME, RunBuilder, run_meta
+from auditor.testing.factories import APP, APP_FRAME, PLATFORM_FRAME, RunBuilder, run_meta
 
 FINE = "android.permission.ACCESS_FINE_LOCATION"
 COARSE = "android.permission.ACCESS_COARSE_LOCATION"
 UMENG_FRAME = "com.umeng.commonsdk.UMConfigure.init(UMConfigure.java:88)"
+# Names as the SDK table has them today (it grows): the report shows what attribution says.
+UMENG = attribute([UMENG_FRAME], APP)
+UMENG_NAME = f"The SDK {UMENG.sdk} ({UMENG.vendor})"
+RULE_TITLES = {r.id: r.title for r in all_rules()}
 SCREENSHOT = "screenshots/0001-dialog.svg"
 # A real sandbox screenshot is SVG; this one carries a script too, to prove it is only ever shown through <img>.
 SCREENSHOT_SVG = (
@@ -98,8 +104,9 @@ class SampleRun:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    def record(self, directory: Path) -> Path:
-        """Write the run into a fresh run directory the way an audit does: through RunWriter."""
+    def record(self, directory: Path, *, seal: bool = True) -> Path:
+        """Write the run into a fresh run directory the way an audit does: through RunWriter, sealed at the end
+        (manifest.json) unless told to leave it like a run that was cut off."""
         writer = RunWriter(directory, run_meta(**self.meta_overrides))
         stacks = [StackRecord(id=stack_id, frames=frames) for stack_id, frames in self.builder.stacks.items()]
         writer.append_events(list(self.builder.events), stacks)
@@ -110,7 +117,10 @@ class SampleRun:
         for path in self.directory.rglob("*"):
             if path.is_file():
                 writer.write_artifact(path.relative_to(self.directory).as_posix(), path.read_bytes())
-        writer.close()
+        if seal:
+            writer.seal()
+        else:
+            writer.close()
         return directory
 
     def run_data(self) -> RunData:

@@ -25,7 +25,9 @@ from .conftest import (
     PLATFORM_FRAME,
     SCREENSHOT,
     SCREENSHOT_SVG,
+    UMENG,
     UMENG_FRAME,
+    UMENG_NAME,
     SampleRun,
     start_run,
     step,
@@ -39,7 +41,7 @@ def findings_by_rule(sample: SampleRun, lang: Lang = "en") -> dict[str, FindingV
 def test_each_finding_is_placed_against_the_decision_it_is_judged_by(sample: SampleRun) -> None:
     findings = findings_by_rule(sample)
 
-    assert findings["CN-PRECONSENT-COLLECT"].timing == (
+    assert findings["CN-SDK-PRECONSENT"].timing == (
         "4.1 s before the user agreed to the privacy policy (tapped “Agree”)"
     )
     assert findings["CN-POST-REFUSAL"].timing == (
@@ -50,7 +52,7 @@ def test_each_finding_is_placed_against_the_decision_it_is_judged_by(sample: Sam
 def test_decision_times_in_chinese(sample: SampleRun) -> None:
     findings = findings_by_rule(sample, "zh")
 
-    assert findings["CN-PRECONSENT-COLLECT"].timing == "在用户同意了隐私政策（点击“Agree”）之前 4.1 秒"
+    assert findings["CN-SDK-PRECONSENT"].timing == "在用户同意了隐私政策（点击“Agree”）之前 4.1 秒"
     assert findings["CN-POST-REFUSAL"].timing == "在用户拒绝了LOCATION权限（点击“Don’t allow”）之后 3.2 秒"
 
 
@@ -59,7 +61,7 @@ def test_a_collection_before_a_consent_that_never_came_says_so(empty_sample: Sam
     empty_sample.builder.call("settings.android-id", frames=[UMENG_FRAME])
     empty_sample.builder.mark(RunEnded, status="completed")
 
-    finding = findings_by_rule(empty_sample)["CN-PRECONSENT-COLLECT"]
+    finding = findings_by_rule(empty_sample)["CN-SDK-PRECONSENT"]
 
     assert finding.timing == "the user never agreed to the privacy policy during the run"
     assert finding.phase == "pre-consent"
@@ -95,7 +97,7 @@ def test_finding_shows_count_times_and_how_the_calls_ended(sample: SampleRun) ->
 
 
 def test_finding_names_the_api_the_data_and_the_sdk_that_called(sample: SampleRun) -> None:
-    finding = findings_by_rule(sample)["CN-PRECONSENT-COLLECT"]
+    finding = findings_by_rule(sample)["CN-SDK-PRECONSENT"]
 
     assert finding.api == "android.provider.Settings$Secure.getString"
     assert finding.data == "Android ID"
@@ -103,10 +105,10 @@ def test_finding_names_the_api_the_data_and_the_sdk_that_called(sample: SampleRu
     assert finding.pi_type == "device-id"
     assert finding.caller is not None
     assert (finding.caller.origin, finding.caller.sdk, finding.caller.vendor, finding.caller.package) == (
-        "sdk", "Umeng", "Alibaba", "com.umeng",
+        "sdk", UMENG.sdk, UMENG.vendor, "com.umeng",
     )
     assert finding.caller.frame == UMENG_FRAME
-    assert finding.explanation.startswith("The SDK Umeng (Alibaba) read the Android ID once")
+    assert finding.explanation.startswith(f"{UMENG_NAME} read the Android ID once")
 
 
 def test_finding_stack_is_the_first_occurrence_with_the_attributing_frame_marked(sample: SampleRun) -> None:
@@ -118,7 +120,7 @@ def test_finding_stack_is_the_first_occurrence_with_the_attributing_frame_marked
 
 
 def test_finding_embeds_the_screenshot_the_user_saw(sample: SampleRun) -> None:
-    finding = findings_by_rule(sample)["CN-PRECONSENT-COLLECT"]
+    finding = findings_by_rule(sample)["CN-SDK-PRECONSENT"]
 
     assert finding.screenshot is not None
     assert finding.screenshot.path == SCREENSHOT
@@ -134,7 +136,7 @@ def test_a_device_screenshot_is_embedded_as_png(empty_sample: SampleRun) -> None
     empty_sample.builder.mark(ScreenshotTaken, path="screenshots/0001.png")
     empty_sample.builder.call("settings.android-id", frames=[UMENG_FRAME])
 
-    finding = findings_by_rule(empty_sample)["CN-PRECONSENT-COLLECT"]
+    finding = findings_by_rule(empty_sample)["CN-SDK-PRECONSENT"]
 
     assert finding.screenshot is not None
     assert finding.screenshot.data_uri == "data:image/png;base64," + base64.b64encode(png).decode()
@@ -149,14 +151,14 @@ def test_finding_carries_the_rules_clauses_and_remediation(sample: SampleRun) ->
 
 
 def test_finding_title_in_the_report_language_with_the_other_alongside(sample: SampleRun) -> None:
-    english = findings_by_rule(sample, "en")["CN-PRECONSENT-COLLECT"].title
-    chinese = findings_by_rule(sample, "zh")["CN-PRECONSENT-COLLECT"].title
+    english = findings_by_rule(sample, "en")["CN-SDK-PRECONSENT"].title
+    chinese = findings_by_rule(sample, "zh")["CN-SDK-PRECONSENT"].title
 
     assert (english.text, english.other, english.other_lang) == (
-        "Personal information collected before consent", "征得用户同意前收集个人信息", "zh-CN",
+        "SDK collected personal information before consent", "SDK 在用户同意前收集个人信息", "zh-CN",
     )
     assert (chinese.text, chinese.other, chinese.other_lang) == (
-        "征得用户同意前收集个人信息", "Personal information collected before consent", "en",
+        "SDK 在用户同意前收集个人信息", "SDK collected personal information before consent", "en",
     )
 
 
@@ -167,11 +169,11 @@ def test_verdict_counts_findings_by_severity_rule_and_caller(sample: SampleRun) 
     assert (verdict.findings, verdict.calls) == (2, 3)
     assert [(s.severity, s.findings) for s in verdict.by_severity] == [("high", 2)]
     assert {(r.rule, r.findings, r.calls) for r in verdict.by_rule} == {
-        ("CN-PRECONSENT-COLLECT", 1, 1), ("CN-POST-REFUSAL", 1, 2),
+        ("CN-SDK-PRECONSENT", 1, 1), ("CN-POST-REFUSAL", 1, 2),
     }
     assert [(c.name, c.detail, c.findings, c.calls) for c in verdict.by_caller] == [
         ("The app's own code", "com.example.shop", 1, 2),
-        ("The SDK Umeng (Alibaba)", "Alibaba · com.umeng", 1, 1),
+        (UMENG_NAME, f"{UMENG.vendor} · com.umeng", 1, 1),
     ]
     assert verdict.evidence_complete
 
@@ -217,7 +219,7 @@ def test_timeline_calls_point_at_the_finding_they_are_evidence_of(sample: Sample
 
     calls = [row for row in report.timeline if isinstance(row, CallsRow)]
 
-    assert [row.finding for row in calls] == [anchors["CN-PRECONSENT-COLLECT"], anchors["CN-POST-REFUSAL"]]
+    assert [row.finding for row in calls] == [anchors["CN-SDK-PRECONSENT"], anchors["CN-POST-REFUSAL"]]
     assert [(o.text, o.count) for o in calls[1].outcomes] == [
         ("returned", 1), ("threw java.lang.SecurityException", 1),
     ]
@@ -227,7 +229,7 @@ def test_calls_by_phase(sample: SampleRun) -> None:
     phases = build_report(sample.analyse()).phases
 
     assert [(p.phase, p.calls, p.data, p.callers, p.first, p.last) for p in phases] == [
-        ("pre-consent", 1, ["Android ID ×1"], ["The SDK Umeng (Alibaba) ×1"], "+0.5 s", "+0.5 s"),
+        ("pre-consent", 1, ["Android ID ×1"], [f"{UMENG_NAME} ×1"], "+0.5 s", "+0.5 s"),
         ("permission-denied(LOCATION)", 2, ["last known location ×2"], ["The app's own code ×2"],
          "+7.9 s", "+8.0 s"),
     ]
@@ -346,3 +348,22 @@ def test_marker_rows_flag_failed_steps_and_dialog_trouble(empty_sample: SampleRu
     assert not any(row.decision for row in rows)
     assert not any(isinstance(m, (ConsentDecision, PermissionDecision)) for m in b.markers)
     assert any(isinstance(m, ProcessStarted) for m in b.markers)
+
+
+def test_coverage_of_one_process_is_merged_with_bundled_and_absent_hooks_told_apart(sample: SampleRun) -> None:
+    from auditor.models import CoverageRecord, FailedHook, InstalledHook, PendingHook
+
+    b = sample.builder
+    sample.coverage.append(CoverageRecord(
+        pid=b.pid, process=b.process, ts=sample.start + 900, trigger="class-loader", loader="dalvik.PathClassLoader@1",
+        failed=[], installed=[InstalledHook(entry="apps.installed-packages", cls="android.app.ApplicationPackageManager",
+                                 method="getInstalledPackages", sigs=["(int)"])],
+        pending=[PendingHook(entry="network.okhttp", cls="okhttp3.OkHttpClient", method="newCall")],
+        absent=[FailedHook(entry="native.serial-property", cls="libc", method="__system_property_get",
+                           error="no library of this process exports __system_property_get")],
+    ))
+    [process] = build_report(sample.analyse()).coverage
+    assert {hook.entry for hook in process.installed} >= {"settings.android-id", "apps.installed-packages"}
+    assert "apps.installed-packages" not in process.unreported
+    assert process.pending == ["network.okhttp (okhttp3.OkHttpClient)"]
+    assert [hook.entry for hook in process.absent] == ["native.serial-property"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 from jinja2 import nodes
@@ -19,6 +20,7 @@ from auditor.models import (
     InstalledHook,
     PermissionDecision,
     ProcessEnded,
+    RecordedValue,
     RunEnded,
     ScenarioInfo,
     ScreenshotTaken,
@@ -35,8 +37,11 @@ from auditor.testing.factories import control
 from .conftest import (
     FINE,
     HOOK_FAILURE,
+    RULE_TITLES,
     SCREENSHOT_SVG,
+    UMENG,
     UMENG_FRAME,
+    UMENG_NAME,
     SampleRun,
     parse_html,
     start_run,
@@ -44,9 +49,11 @@ from .conftest import (
     text_of,
 )
 
+SECTIONS = ["verdict", "picture", "findings", "timeline", "phases", "coverage", "checklist", "problems"]
 
-def render(sample: SampleRun, lang: Lang = "en") -> HtmlElement:
-    return parse_html(render_html(build_report(sample.analyse(), lang)))
+
+def render(sample: SampleRun, lang: Lang = "en", **options: Any) -> HtmlElement:
+    return parse_html(render_html(build_report(sample.analyse(), lang, **options)))
 
 
 def finding_article(document: HtmlElement, rule: str) -> HtmlElement:
@@ -62,7 +69,7 @@ def fact(article: HtmlElement, label: str) -> str:
 def test_findings_show_decision_relative_times_count_and_outcomes(sample: SampleRun) -> None:
     document = render(sample)
 
-    preconsent = finding_article(document, "CN-PRECONSENT-COLLECT")
+    preconsent = finding_article(document, "CN-SDK-PRECONSENT")
     refusal = finding_article(document, "CN-POST-REFUSAL")
 
     assert fact(preconsent, "User decision") == "4.1 s before the user agreed to the privacy policy (tapped “Agree”)"
@@ -77,7 +84,7 @@ def test_findings_show_decision_relative_times_count_and_outcomes(sample: Sample
     assert refusal.xpath(".//ul[@class='outcomes']/li[@class='blocked']/text()") == [
         "threw java.lang.SecurityException: 1"
     ]
-    assert fact(preconsent, "Caller").startswith("The SDK Umeng (Alibaba) third-party SDK Vendor: Alibaba")
+    assert fact(preconsent, "Caller").startswith(f"{UMENG_NAME} third-party SDK Vendor: {UMENG.vendor}")
     assert UMENG_FRAME in fact(preconsent, "Caller")
     assert fact(preconsent, "Phase") == "before the user agreed to the privacy policy pre-consent"
     assert text_of(refusal.xpath(".//p[@class='event-ids']")[0]) == "Event ids (2): 1000-1 1000-2"
@@ -93,13 +100,16 @@ def test_the_screenshot_is_embedded_as_an_image_never_as_markup(sample: SampleRu
         media, _, encoded = image.get("src").partition(",")
         assert media == "data:image/svg+xml;base64"
         assert base64.b64decode(encoded) == SCREENSHOT_SVG
-    assert document.xpath("//svg | //*[local-name() = 'svg']") == []
+    # The only inline SVG is the timeline picture we draw; a screenshot's own markup never reaches the page.
+    [picture] = document.xpath("//svg | //*[local-name() = 'svg']")
+    assert picture.get("class") == "timeline-picture"
+    assert picture.xpath(".//script | .//*[local-name() = 'script']") == []
 
 
 def test_the_stack_is_collapsed_with_the_attributing_frame_marked(sample: SampleRun) -> None:
     document = render(sample)
 
-    [details] = finding_article(document, "CN-PRECONSENT-COLLECT").xpath(".//details[@class='stack']")
+    [details] = finding_article(document, "CN-SDK-PRECONSENT").xpath(".//details[@class='stack']")
 
     assert details.get("open") is None
     assert details.xpath("./ol/li/code/text()") == [
@@ -119,11 +129,11 @@ def test_header_and_verdict_come_first(sample: SampleRun) -> None:
     assert meta["Run id"] == "testrun"
     assert meta["Run status"] == "the scenario ran to its end"
     sections = document.xpath("//main/section/@id")
-    assert sections == ["verdict", "findings", "timeline", "phases", "coverage", "problems"]
+    assert sections == SECTIONS
     verdict = document.xpath("//section[@id='verdict']")[0]
     assert text_of(verdict.xpath(".//p[@class='verdict-line']")[0]) == "2 findings: 2 high"
     assert [text_of(td) for td in verdict.xpath(".//table[@class='by-caller']//td[1]")] == [
-        "The app's own code com.example.shop", "The SDK Umeng (Alibaba) Alibaba · com.umeng",
+        "The app's own code com.example.shop", f"{UMENG_NAME} {UMENG.vendor} · com.umeng",
     ]
 
 
@@ -180,14 +190,19 @@ def test_chinese_report(sample: SampleRun) -> None:
     document = render(sample, "zh")
 
     assert document.get("lang") == "zh-CN"
-    assert text_of(document.xpath("//h1")[0]) == "隐私合规审计证据报告"
-    article = finding_article(document, "CN-PRECONSENT-COLLECT")
-    assert text_of(article.xpath(".//span[@class='title']")[0]) == "征得用户同意前收集个人信息"
+    [h1] = document.xpath("//h1")
+    assert h1.text.strip() == "隐私合规审计证据报告"
+    assert [(small.get("lang"), text_of(small)) for small in h1.xpath("./small")] == [
+        ("en", "Consent audit evidence report")
+    ]
+    article = finding_article(document, "CN-SDK-PRECONSENT")
+    title = RULE_TITLES["CN-SDK-PRECONSENT"]
+    assert text_of(article.xpath(".//span[@class='title']")[0]) == title.zh
     [other] = article.xpath(".//small[@class='other-lang']")
-    assert (other.get("lang"), text_of(other)) == ("en", "Personal information collected before consent")
+    assert (other.get("lang"), text_of(other)) == ("en", title.en)
     assert fact(article, "用户决定") == "在用户同意了隐私政策（点击“Agree”）之前 4.1 秒"
     assert text_of(article.xpath(".//p[@class='explanation']")[0]) == (
-        "SDK Umeng (Alibaba)在用户同意隐私政策之前读取了Android ID，共1次。"
+        f"SDK {UMENG.sdk} ({UMENG.vendor})在用户同意隐私政策之前读取了Android ID，共1次。"
     )
 
 
@@ -208,14 +223,18 @@ def test_a_run_without_findings_still_renders_every_section(empty_sample: Sample
     assert text_of(document.xpath("//p[contains(@class, 'verdict-line')]")[0]) == (
         "No findings: no rule found a violation in this run."
     )
-    assert document.xpath("//main/section/@id") == ["verdict", "findings", "timeline", "phases", "coverage", "problems"]
+    assert document.xpath("//main/section/@id") == SECTIONS
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_report_references_nothing_external(sample: SampleRun, lang: Lang) -> None:
     document = render(sample, lang)
 
-    assert document.xpath("//script | //link | //iframe | //object | //embed | //base | //meta[@http-equiv]") == []
+    assert document.xpath("//script | //link | //iframe | //object | //embed | //base") == []
+    [policy] = document.xpath("//meta[@http-equiv]")
+    assert policy.get("http-equiv") == "Content-Security-Policy"
+    assert policy.get("content") == "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    assert document.xpath("//head/*[1]/@charset") == ["utf-8"] and document.xpath("//head/*[2]") == [policy]
     for source in document.xpath("//@src"):
         assert source.startswith("data:image/")
     for reference in document.xpath("//@href | //@action | //@formaction | //@poster | //@srcset"):
@@ -251,7 +270,11 @@ def hostile_run(sample: SampleRun) -> tuple[SampleRun, set[str]]:
     b.mark(StepStarted, step=step(1, p("step")))
     b.mark(ScreenshotTaken, path=p("shot") + ".svg")
     event = b.call("settings.android-id", api=p("api"), frames=[p("frame"), UMENG_FRAME])
-    b.events[-1] = event.model_copy(update={"thread": p("thread")})
+    hostile_value = RecordedValue(type=p("value-type"), text=p("masked-value"), masked=True, raw=p("raw-value"))
+    b.events[-1] = event.model_copy(update={
+        "thread": p("thread"), "ret": hostile_value,
+        "args": [RecordedValue(type="java.lang.String", text=p("argument"))],
+    })
     b.call(p("entry"), api=p("unknown-api"), frames=[UMENG_FRAME])
     b.consent("accepted", text=p("agree"))
     b.mark(PermissionDecision, decision="denied", group=p("group"), permissions=[FINE], message=p("message"),
@@ -275,7 +298,7 @@ def hostile_run(sample: SampleRun) -> tuple[SampleRun, set[str]]:
         "frame", "thread", "entry", "agree", "group", "deny", "location-api", "exception", "step-failure",
         "ended-process", "reason", "crash", "run-end", "coverage-process", "installed-entry", "installed-class",
         "installed-sig", "failed-entry", "failed-class", "failed-sig", "hook-error", "unreadable-line",
-        "rule-error",
+        "rule-error", "argument", "raw-value", "unknown-api",
     }
     return sample, shown
 
@@ -292,10 +315,11 @@ def hostile_finding(lang: Lang) -> tuple[Finding, set[str]]:
         phase=p("phase"), count=1, first_ts=0, last_ts=0,
         decision=DecisionRef(marker_seq=999, kind=p("kind"), ts=0, summary=Text(en=p("summary-en"), zh=p("summary-zh"))),
         event_ids=[p("event-id")], screenshot=p("finding-shot") + ".png", outcomes={p("outcome"): 1},
+        subject=p("subject"), detail=Text(en=p("detail-en"), zh=p("detail-zh")),
     )
     shown = {"finding-id", "rule", "title-en", "title-zh", f"explanation-{lang}", "finding-entry", "finding-api",
              "finding-data", "caller-frame", "caller-package", "caller-sdk", "caller-vendor", "phase",
-             f"summary-{lang}", "event-id", "finding-shot", "outcome"}
+             f"summary-{lang}", "event-id", "finding-shot", "outcome", "subject", f"detail-{lang}"}
     return finding, shown
 
 
@@ -306,9 +330,13 @@ def test_hostile_texts_from_the_run_are_shown_as_text_and_never_run(empty_sample
     finding, finding_shown = hostile_finding(lang)
     result.analysis.findings.append(finding)
     result.analysis.failures.append(RuleFailure(payload("rule"), payload("rule-error")))
+    result.analysis.not_evaluated[payload("not-evaluated-rule")] = payload("not-evaluated-reason")
+    suppressed = finding.model_copy(update={"id": payload("suppressed-id"), "suppressed": payload("suppressed")})
+    result.analysis.findings.append(suppressed)
 
-    html = render_html(build_report(result, lang))
+    html = render_html(build_report(result, lang, reveal=True))
     document = parse_html(html)
+    shown |= {"not-evaluated-rule", "not-evaluated-reason", "suppressed-id", "suppressed"}
 
     assert document.xpath("//script") == []
     assert document.xpath("//@*[starts-with(translate(name(), 'ON', 'on'), 'on')]") == []
@@ -331,3 +359,151 @@ def test_no_template_turns_escaping_off() -> None:
         assert [f.name for f in tree.find_all(nodes.Filter) if f.name == "safe"] == [], name
         assert list(tree.find_all(nodes.ScopedEvalContextModifier)) == [], name
         assert list(tree.find_all(nodes.MarkSafe)) == [], name
+
+
+# ------------------------------------------------------------------------------------------------- what is new
+
+
+def test_the_verdict_answers_what_was_read_against_which_decision_and_by_whom(sample: SampleRun) -> None:
+    document = render(sample)
+
+    [answer] = document.xpath("//section[@id='verdict']//div[@class='answer']")
+    phases = [text_of(dt) for dt in answer.xpath(".//dt")]
+    lines = [[text_of(li) for li in dd.xpath(".//li")] for dd in answer.xpath(".//dd")]
+    assert phases == ["Before the user agreed to the privacy policy", "After the user denied the LOCATION permission"]
+    assert lines == [[f"{UMENG_NAME} read Android ID ×1"], ["The app's own code read last known location ×2"]]
+    # The answer comes before the details: first thing under the verdict line.
+    verdict = document.xpath("//section[@id='verdict']")[0]
+    assert verdict.index(answer) < verdict.index(verdict.xpath("./div[@class='columns']")[0])
+
+
+def test_the_timeline_picture_is_drawn_inline_with_decisions_and_calls(sample: SampleRun) -> None:
+    document = render(sample)
+
+    [svg] = document.xpath("//section[@id='picture']/svg")
+    dots = svg.xpath(".//circle")
+    assert len(dots) == 3 and all("flagged" in dot.get("class") for dot in dots)
+    assert [text_of(t) for t in svg.xpath(".//g[contains(@class, 'decision')]/text")] == ["agreed", "LOCATION denied"]
+    assert svg.xpath(".//rect[contains(@class, 'band-pre-consent')]")
+    assert [text_of(t) for t in svg.xpath(".//text[@class='lane-label']")] == [
+        "device identifiers (1)", "location (2)",
+    ]
+    # Hover texts tell what a dot is without a script.
+    assert any("Android ID ×1" in text_of(title) for title in svg.xpath(".//circle/title"))
+
+
+def test_values_are_masked_by_default_and_shown_unmasked_on_request(sample: SampleRun) -> None:
+    value = RecordedValue(type="java.lang.String", text="3f6b*********b57", masked=True, raw="3f6b1c2e8d9a4b57")
+    sample.builder.events[0] = sample.builder.events[0].model_copy(update={
+        "ret": value, "args": [RecordedValue(type="java.lang.String", text="android_id")],
+    })
+
+    masked = finding_article(render(sample), "CN-SDK-PRECONSENT")
+    revealed_document = render(sample, reveal=True)
+    revealed = finding_article(revealed_document, "CN-SDK-PRECONSENT")
+
+    assert fact(masked, "Values (first call)") == "arg0 = android_id return = 3f6b*********b57 masked"
+    assert fact(revealed, "Values (first call)") == "arg0 = android_id return = 3f6b1c2e8d9a4b57 unmasked"
+    assert revealed_document.xpath("//p[contains(@class, 'revealed-banner')]")
+    assert render(sample).xpath("//p[contains(@class, 'revealed-banner')]") == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_section_heading_carries_the_other_language(sample: SampleRun, lang: Lang) -> None:
+    document = render(sample, lang)
+
+    other = "zh-CN" if lang == "en" else "en"
+    for heading in document.xpath("//main/section/h2"):
+        [small] = heading.xpath("./small[@class='other-lang']")
+        assert small.get("lang") == other and text_of(small), text_of(heading)
+
+
+def test_the_manual_checklist_lists_what_a_runtime_audit_cannot_decide(sample: SampleRun) -> None:
+    result = sample.analyse()
+    result.analysis.not_evaluated["CN-UNNECESSARY-PI"] = "no app category given (--category)"
+
+    document = parse_html(render_html(build_report(result)))
+
+    items = document.xpath("//section[@id='checklist']//li[@class='manual-check']")
+    assert [item.get("id") for item in items] == [
+        "CN-MANUAL-TARGETED-PUSH", "CN-MANUAL-ACCOUNT-DELETION", "CN-MANUAL-STORE-LISTING",
+    ]
+    assert "强制定向推送" in text_of(items[0]) and "账号注销难" in text_of(items[1])
+    assert [text_of(li) for li in document.xpath("//ul[@class='not-evaluated']/li")] == [
+        "CN-UNNECESSARY-PI: no app category given (--category)",
+    ]
+
+
+def test_the_header_names_the_android_version_and_whether_the_evidence_was_checked(sample: SampleRun) -> None:
+    sample.meta_overrides["device"] = DeviceInfo(backend="android", model="Pixel 6", android_version="13",
+                                                 api_level=33, serial="emulator-5554")
+    document = render(sample)
+
+    meta = {text_of(dt): text_of(dt.getnext()) for dt in document.xpath("//header/dl[@class='meta']/dt")}
+    assert meta["Android version"] == "Android 13 · API 33"
+    assert meta["Device"] == "android: Pixel 6, emulator-5554"
+    assert meta["Evidence manifest SHA-256"] == "not checked"
+
+
+def test_a_finding_of_many_calls_lists_a_few_event_ids_and_counts_them_all(empty_sample: SampleRun) -> None:
+    b = empty_sample.builder
+    start_run(empty_sample)
+    for _ in range(25):
+        b.call("settings.android-id", frames=[UMENG_FRAME])
+    b.mark(RunEnded, status="completed")
+
+    article = finding_article(render(empty_sample), "CN-SDK-PRECONSENT")
+
+    [ids] = article.xpath(".//p[@class='event-ids']")
+    assert len(ids.xpath("./code")) == 20
+    assert text_of(ids).startswith("Event ids (25): 1000-0 1000-1")
+    assert text_of(ids).endswith("and 5 more (all in findings.json)")
+
+
+def test_suppressed_findings_are_shown_apart_with_their_reason_and_not_counted(sample: SampleRun) -> None:
+    result = sample.analyse()
+    findings = result.analysis.findings
+    findings[:] = [f.model_copy(update={"suppressed": "the SDK is loaded only after consent in production"})
+                   if f.rule == "CN-SDK-PRECONSENT" else f for f in findings]
+
+    document = parse_html(render_html(build_report(result)))
+
+    assert text_of(document.xpath("//p[contains(@class, 'verdict-line')]")[0]) == "1 findings: 1 high"
+    [accepted] = document.xpath("//div[@id='suppressed']//article")
+    assert "suppressed" in accepted.get("class")
+    assert text_of(accepted.xpath(".//p[@class='suppressed-reason']")[0]) == (
+        "Reason: the SDK is loaded only after consent in production"
+    )
+    assert [a.get("id") for a in document.xpath("//section[@id='findings']/article")] == [
+        f"finding-{f.id}" for f in findings if f.rule == "CN-POST-REFUSAL"
+    ]
+
+
+def test_a_finding_about_the_interface_shows_its_subject_and_measurement(sample: SampleRun) -> None:
+    result = sample.analyse()
+    result.analysis.findings.append(Finding(
+        id="ui1", rule="CN-CONSENT-UI", pack="cn-miit", severity="medium",
+        title=Text(en="No way to refuse", zh="无拒绝选项"), explanation=Text(en="The dialog offers only OK.", zh="仅有确定。"),
+        subject="privacy dialog", detail=Text(en="buttons: OK", zh="按钮：OK"), phase="pre-consent", count=1,
+        first_ts=sample.start + 400, last_ts=sample.start + 400,
+    ))
+
+    article = finding_article(parse_html(render_html(build_report(result))), "CN-CONSENT-UI")
+
+    assert fact(article, "Concerns") == "privacy dialog"
+    assert fact(article, "Measurement") == "buttons: OK"
+    assert article.xpath(".//dt[normalize-space() = 'API']") == []
+    assert article.xpath(".//p[@class='event-ids']") == []
+
+
+def test_a_call_judged_by_two_rules_counts_once(sample: SampleRun) -> None:
+    result = sample.analyse()
+    [sdk_finding] = [f for f in result.analysis.findings if f.rule == "CN-SDK-PRECONSENT"]
+    result.analysis.findings.append(sdk_finding.model_copy(update={"id": "eu", "rule": "EU-EPRIV-5-3"}))
+
+    document = parse_html(render_html(build_report(result)))
+
+    [answer] = document.xpath("//div[@class='answer']//dd[1]//li")
+    assert text_of(answer) == f"{UMENG_NAME} read Android ID ×1"
+    umeng = [row for row in document.xpath("//table[@class='by-caller']/tbody/tr") if UMENG_NAME in text_of(row)]
+    assert [text_of(td) for td in umeng[0].xpath("./td")][1:] == ["2", "1"], "2 findings, 1 call"

@@ -62,3 +62,15 @@ def test_every_label_is_written_in_both_languages() -> None:
         assert text.en.strip() and text.zh.strip(), key
         assert text.en != text.zh, key
     assert wording.labels("zh")["findings"] == "发现的问题"
+
+
+def test_timeline_picture_rows_and_decision_labels() -> None:
+    from auditor.models import HookKind, PIType
+    from auditor.report.wording import category_text, decision_label
+
+    for category in [t.value for t in PIType] + [k.value for k in HookKind if k is not HookKind.COLLECT]:
+        assert category_text(category, "zh") not in (category, category_text(category, "en")), category
+    assert category_text("something-new", "en") == "something-new"
+    assert decision_label("consent", "refused", "", "en") == "refused"
+    assert decision_label("permission", "denied-forever", "CAMERA", "en") == "CAMERA denied"
+    assert decision_label("permission", "granted-once", "LOCATION", "zh") == "LOCATION 允许"

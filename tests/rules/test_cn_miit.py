@@ -484,3 +484,39 @@ def test_non_necessary_data_the_user_opted_into_is_not_flagged(catalog):
     run.step("tapOn")
     run.call("apps.installed-packages", frames=[APP_FRAME])  # read for the feature the user tapped
     assert findings(run, catalog, "CN-UNNECESSARY-PI", RuleSettings(category="shopping")) == []
+
+
+def test_data_of_a_granted_kind_read_through_an_unguarded_getter_is_opted_into(catalog):
+    from auditor.catalog import Catalog
+    from auditor.models import CatalogEntry, Text
+
+    getter = CatalogEntry.model_validate({
+        "id": "location.latitude", "class": "android.location.Location", "method": "getLatitude",
+        "pi_type": "location", "data": {"en": "latitude", "zh": "纬度"}, "description": Text(en="x", zh="x")})
+    with_getter = Catalog([*catalog.entries, getter])
+    run = launched()
+    run.consent("accepted")
+    run.permission("granted", "LOCATION", [FINE, COARSE])
+    run.call("location.latitude", frames=[APP_FRAME])
+    assert findings(run, with_getter, "CN-UNNECESSARY-PI", RuleSettings(category="shopping")) == []
+
+
+def test_naming_the_data_without_a_reason_is_not_a_purpose(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.screen({APP: ["Location unavailable", "Welcome to Shop"]})
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    assert len(findings(run, catalog, "CN-NO-PURPOSE")) == 1
+
+
+def test_an_exit_the_scenarios_own_back_step_caused_is_not_punishment(catalog):
+    run = launched()
+    run.consent("refused")
+    run.step("back")
+    run.mark(ProcessEnded, pid=1000, process=APP, reason="exited", exit_code=0)
+    assert findings(run, catalog, "CN-DENY-EXIT") == []
+    run = launched()
+    run.consent("refused")
+    run.step("sleep")
+    run.mark(ProcessEnded, pid=1000, process=APP, reason="exited", exit_code=0)
+    assert len(findings(run, catalog, "CN-DENY-EXIT")) == 1

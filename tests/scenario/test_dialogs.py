@@ -283,3 +283,36 @@ def test_the_android_11_second_request_offers_deny_forever():
 )
 def test_control_labels(label, role):
     assert classify_control_label(label) == role
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [("OK", "acknowledge"), ("Got it", "acknowledge"), ("我知道了", "acknowledge"), ("知道了", "acknowledge"),
+     ("确定", "acknowledge"), ("Continue", "acknowledge"), ("OK, thanks for nothing", None), ("好的呀", None)],
+)
+def test_acknowledgements_are_their_own_kind_of_control(label, role):
+    assert classify_control_label(label) == role
+
+
+def test_a_policy_notice_that_can_only_be_acknowledged_is_a_consent_dialog_without_choice():
+    notice = window(PKG, layout(text("温馨提示"), text("我们会依据《隐私政策》收集和使用您的个人信息。"),
+                                button("我知道了", id="btn_ok")), bounds=(60, 600, 1020, 1800))
+    dialog = detect_consent_dialog(parse_hierarchy(screen(app_window(PKG, "Welcome"), notice)))
+    assert dialog is not None
+    assert (dialog.accept.text, dialog.reject, dialog.acknowledge_only) == ("我知道了", None, True)
+
+
+def test_an_agreement_beats_an_acknowledgement_and_a_refusal_means_there_is_a_choice():
+    choice = window(PKG, layout(text("Privacy Policy"), text("Read our privacy policy."),
+                                layout(button("OK"), button("Agree"))), bounds=(60, 600, 1020, 1800))
+    dialog = detect_consent_dialog(parse_hierarchy(screen(choice)))
+    assert (dialog.accept.text, dialog.acknowledge_only) == ("Agree", False)
+    with_reject = window(PKG, layout(text("Privacy Policy"), layout(button("Decline"), button("OK"))),
+                         bounds=(60, 600, 1020, 1800))
+    dialog = detect_consent_dialog(parse_hierarchy(screen(with_reject)))
+    assert (dialog.accept.text, dialog.reject.text, dialog.acknowledge_only) == ("OK", "Decline", False)
+
+
+def test_an_ordinary_alert_with_ok_is_not_a_consent_dialog():
+    alert = android_fixture("plain-screen/chaosmonkey-gmail.xml").read_text(encoding="utf-8")
+    assert detect_consent_dialog(parse_hierarchy(alert)) is None

@@ -1,4 +1,6 @@
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -103,8 +105,8 @@ def test_an_unknown_step_is_named_with_a_suggestion_at_its_position(write):
 
 
 def test_an_unknown_step_without_a_near_name_lists_the_steps(write):
-    message = error_of(write("- launchApp\n- swipeLeft\n"))
-    assert ":2:3: unknown step 'swipeLeft' (steps: launchApp, stopApp, waitFor" in message
+    message = error_of(write("- launchApp\n- flyAway\n"))
+    assert ":2:3: unknown step 'flyAway' (steps: launchApp, relaunch, stopApp, waitFor" in message
 
 
 def test_a_wrong_type_points_at_the_value(write):
@@ -137,7 +139,7 @@ def test_a_bad_selector_is_explained(write, step, column, message):
 
 def test_a_bad_choice_names_the_allowed_values_and_the_given_one(write):
     path = write("- launchApp\n- consent: maybe\n")
-    assert error_of(path) == f"{path}:2:12: consent.action: Input should be 'accept' or 'refuse', not 'maybe'"
+    assert error_of(path) == f"{path}:2:12: consent.action: Input should be 'accept', 'refuse' or 'none', not 'maybe'"
 
 
 def test_a_permission_must_be_a_runtime_permission(write):
@@ -184,7 +186,7 @@ def test_a_header_alone_is_not_a_scenario(write):
 
 def test_an_empty_file_is_refused(write):
     path = write("")
-    assert error_of(path).startswith(f"{path}: the scenario is empty")
+    assert error_of(path) == f"{path}:1:1: the scenario is empty: write the list of steps (`- launchApp` ...)"
 
 
 def test_an_empty_step_list_is_refused(write):
@@ -236,14 +238,16 @@ def test_variables_come_from_the_header_and_can_be_overridden(write):
 def test_an_undefined_variable_is_named_at_its_value(write):
     path = write('env: {USER: qa}\n---\n- launchApp\n- tapOn: {text: "Hello ${USERNAME}"}\n')
     assert error_of(path) == (
-        f"{path}:4:17: undefined variable 'USERNAME' (define it under `env:` in the header, or pass it when running)"
+        f"{path}:4:17: undefined variable 'USERNAME' (did you mean 'USER'? define it under `env:` in the header, or "
+        "pass it with --env NAME=VALUE)"
     )
 
 
 def test_an_undefined_variable_in_the_header_is_named(write):
     path = write("name: ${TITLE}\n---\n- back\n")
     assert error_of(path) == (
-        f"{path}:1:7: undefined variable 'TITLE' (define it under `env:` in the header, or pass it when running)"
+        f"{path}:1:7: undefined variable 'TITLE' (define it under `env:` in the header, or pass it with --env "
+        "NAME=VALUE)"
     )
 
 
@@ -292,3 +296,281 @@ def test_descriptions_name_the_step_for_messages(write):
         "background 1.5s",
     ]
     assert scenario.steps[1].where == f"{scenario.path}:2"
+
+
+# The full language ------------------------------------------------------------------------------------------
+
+FULL_LANGUAGE = """\
+name: Every step
+appId: com.example.shop
+tags: [full]
+permissionPolicy: allow
+env:
+  WAIT: 1.5
+  COUPON: SPRING
+---
+- launchApp: {clearState: true}
+- relaunch
+- relaunch: {timeout: 40}
+- stopApp
+- home
+- back
+- foreground
+- inputText: ${COUPON}
+- inputText: {text: "${COUPON}", into: {id: coupon}}
+- inputText: {text: "7", into: Coupon code}
+- swipe: up
+- swipe: {from: "50%,80%", to: "540,400", duration: 0.5}
+- scroll
+- scroll: up
+- scrollUntilVisible: Settings
+- scrollUntilVisible: {id: settings, direction: up, maxScrolls: 4}
+- consent: none
+- explore
+- explore: 3
+- explore: {taps: 2, avoid: ["(?i)coupon"], wait: 0.5}
+- tapOn: {text: Skip, when: {visible: Skip, notVisible: {id: login}, timeout: 2}}
+- waitFor: {text: Home, optional: true}
+- assertVisible: {text: Home, onFailure: relaunch}
+- sleep: ${WAIT}
+"""
+
+
+def test_every_step_of_the_language_loads(write):
+    from auditor.scenario.model import (
+        Explore,
+        Home,
+        InputText,
+        Relaunch,
+        Scroll,
+        ScrollUntilVisible,
+        Swipe,
+    )
+
+    scenario = load_scenario(write(FULL_LANGUAGE))
+    actions = [step.action for step in scenario.steps]
+    assert scenario.permission_policy == "allow"
+    assert [type(a) for a in actions[:7]] == [LaunchApp, Relaunch, Relaunch, StopApp, Home, Back, Foreground]
+    assert actions[2].timeout == 40
+    typed, into_id, into_text = actions[7:10]
+    assert isinstance(typed, InputText) and (typed.text, typed.into) == ("SPRING", None)
+    assert into_id.into.selector.kind == "id" and into_id.text == "SPRING"
+    assert into_text.into.selector.describe() == "text 'Coupon code'"
+    up, points = actions[10:12]
+    assert isinstance(up, Swipe) and up.direction == "up" and up.start is None
+    assert (points.start, points.end, points.duration, points.direction) == ("50%,80%", "540,400", 0.5, None)
+    assert [(type(a), a.direction) for a in actions[12:14]] == [(Scroll, "down"), (Scroll, "up")]
+    until, until_id = actions[14:16]
+    assert isinstance(until, ScrollUntilVisible) and until.selector.value == "Settings" and until.max_scrolls == 10
+    assert (until_id.selector.kind, until_id.direction, until_id.max_scrolls) == ("id", "up", 4)
+    assert actions[16].action == "none"
+    explore_default, explore_three, explore_custom = actions[17:20]
+    assert isinstance(explore_default, Explore) and explore_default.taps == 5
+    assert explore_three.taps == 3
+    assert (explore_custom.taps, explore_custom.avoid, explore_custom.wait) == (2, ["(?i)coupon"], 0.5)
+    guarded = actions[20]
+    assert guarded.when.visible.selector.describe() == "text 'Skip'"
+    assert guarded.when.not_visible.selector.describe() == "id 'login'"
+    assert guarded.when.timeout == 2
+    assert guarded.when.describe() == "visible text 'Skip' and notVisible id 'login'"
+    assert (actions[21].failure_action, actions[22].failure_action, actions[0].failure_action) == (
+        "continue", "relaunch", "stop")
+    assert actions[23].seconds == 1.5
+
+
+def test_repeat_and_inline_run_flow_hold_their_steps_numbered_in_writing_order(write):
+    from auditor.scenario.model import Repeat, RunFlow
+
+    path = write("""\
+        - launchApp
+        - repeat:
+            times: 3
+            commands:
+              - tapOn: Next
+              - runFlow:
+                  when: {visible: Skip}
+                  commands:
+                    - tapOn: Skip
+        - repeat: {while: {visible: {id: permission_message}, timeout: 2}, commands: [{permission: deny}]}
+        - back
+        """)
+    scenario = load_scenario(path)
+    repeat, repeat_while = scenario.steps[1].action, scenario.steps[2].action
+    assert isinstance(repeat, Repeat) and repeat.times == 3 and repeat.max_rounds == 3
+    inner_flow = repeat.commands[1].action
+    assert isinstance(inner_flow, RunFlow) and inner_flow.when.visible.selector.value == "Skip"
+    assert repeat_while.times is None and repeat_while.max_rounds == 50
+    assert repeat_while.describe() == "repeat while visible id 'permission_message'"
+    walked = scenario.walk()
+    assert [(s.ref.index, s.ref.name, s.ref.line) for s in walked] == [
+        (0, "launchApp", 1), (1, "repeat", 2), (2, "tapOn", 5), (3, "runFlow", 6), (4, "tapOn", 9),
+        (5, "repeat", 10), (6, "permission", 10), (7, "back", 11),
+    ]
+
+
+def test_run_flow_includes_a_file_with_its_env_under_the_callers(tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "login.yaml").write_text(textwrap.dedent("""\
+        env:
+          USER: default-user
+          PASSWORD: default-password
+          GREETING: Hello
+        ---
+        - tapOn: {id: username}
+        - inputText: ${USER}
+        - inputText: {text: "${PASSWORD}", into: {id: password}}
+        - assertVisible: "${GREETING} ${USER}"
+        """), encoding="utf-8")
+    main = tmp_path / "main.yaml"
+    main.write_text(textwrap.dedent("""\
+        env:
+          PASSWORD: from-the-caller
+        ---
+        - launchApp
+        - runFlow: {file: flows/login.yaml, env: {USER: qa}}
+        - runFlow: flows/login.yaml
+        """), encoding="utf-8")
+    scenario = load_scenario(main, env={"GREETING": "Welcome"})
+
+    first, second = scenario.steps[1].action, scenario.steps[2].action
+    assert first.file == "flows/login.yaml" and first.describe() == "runFlow flows/login.yaml"
+    typed = [step.action for step in first.commands]
+    # The included file's env gives defaults; the caller's variables (its own and those given when loading)
+    # override them, and the runFlow's env overrides those.
+    assert typed[1].text == "qa" and typed[2].text == "from-the-caller"
+    assert typed[3].text == "Welcome qa"
+    assert [step.action.text for step in second.commands[1:3]] == ["default-user", "from-the-caller"]
+    included = first.commands[0].ref
+    assert (included.file, included.line, included.index) == (str(flows / "login.yaml"), 6, 2)
+    assert scenario.files == [str(main), str(flows / "login.yaml")]
+
+
+def test_every_problem_is_reported_in_file_order(write):
+    from auditor.scenario.loader import check_scenario
+
+    path = write("""\
+        name: ${TITLE}
+        ---
+        - launchApp: {clearStat: true}
+        - tapon: Agree
+        - waitFor: {text: A, id: b}
+        - sleep: soon
+        - repeat: {times: 2, commands: [bakc, {tapOn: "${MISSING}"}]}
+        - back
+        """)
+    scenario, errors = check_scenario(path)
+    assert scenario is None
+    assert [str(error).removeprefix(f"{path}:") for error in errors] == [
+        "1:7: undefined variable 'TITLE' (define it under `env:` in the header, or pass it with --env NAME=VALUE)",
+        "3:15: unknown field 'clearStat' in 'launchApp' (did you mean 'clearState'?)",
+        "4:3: unknown step 'tapon' (did you mean 'tapOn'?)",
+        "5:12: waitFor: give exactly one of text, textContains, regex, id, description (found text, id)",
+        "6:10: sleep.seconds: Input should be a valid number, unable to parse string as a number",
+        "7:33: unknown step 'bakc' (did you mean 'back'?)",
+        "7:47: undefined variable 'MISSING' (define it under `env:` in the header, or pass it with --env "
+        "NAME=VALUE)",
+    ]
+
+
+def test_loading_raises_the_first_problem_with_a_count_of_the_others(write):
+    from auditor.scenario.loader import ScenarioInvalid
+
+    path = write("- tapon: A\n- bakc\n- sleep: x\n")
+    with pytest.raises(ScenarioInvalid) as caught:
+        load_scenario(path)
+    assert str(caught.value) == (
+        f"{path}:1:3: unknown step 'tapon' (did you mean 'tapOn'?) [and 2 more problems: `consent-audit scenario "
+        "validate` lists them all]"
+    )
+    assert len(caught.value.errors) == 3 and isinstance(caught.value, InputError)
+
+
+def test_the_header_and_every_steps_options_may_be_left_to_variables_given_when_loading(write):
+    path = write('- tapOn: {text: "${LABEL}", timeout: "${WAIT}", optional: "${SKIPPABLE}"}\n')
+    scenario = load_scenario(path, env={"LABEL": "Agree", "WAIT": "4", "SKIPPABLE": "true"})
+    action = scenario.steps[0].action
+    assert (action.text, action.timeout, action.optional) == ("Agree", 4.0, True)
+
+
+# Built-in scenarios ---------------------------------------------------------------------------------------
+
+
+def test_a_file_wins_over_a_built_in_of_the_same_name(tmp_path, monkeypatch):
+    from auditor.scenario.loader import builtin_scenarios, resolve_scenario
+
+    monkeypatch.chdir(tmp_path)
+    assert resolve_scenario("miit-standard") == builtin_scenarios()["miit-standard"]
+    assert resolve_scenario("miit-standard.yaml") == builtin_scenarios()["miit-standard"]
+    (tmp_path / "miit-standard").write_text("- back\n", encoding="utf-8")
+    assert resolve_scenario("miit-standard").resolve() == (tmp_path / "miit-standard").resolve()
+
+
+def test_an_unknown_scenario_name_lists_the_built_ins(tmp_path, monkeypatch):
+    from auditor.scenario.loader import resolve_scenario
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as caught:
+        resolve_scenario("miit-standrad")
+    assert str(caught.value) == (
+        "miit-standrad: no such scenario file, and no built-in scenario of that name (did you mean "
+        "'miit-standard'? built-ins: accept-all, miit-standard, refuse-only)"
+    )
+    with pytest.raises(InputError) as caught:
+        resolve_scenario("flows/miit-standard.yaml")
+    assert "no such scenario file" in str(caught.value)  # a path is never taken for a built-in's name
+
+
+# Malformed files: each one mistake, each its own precise one-line error -------------------------------------
+
+MALFORMED = Path(__file__).parent / "malformed"
+
+
+def expected_error(path):
+    """The error a malformed file must give, from its first line: `# expect: LINE:COLUMN: message`, or a whole
+    `FILE:LINE:COLUMN: message` when the mistake is in a file it includes; `{dir}` is the malformed folder."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    expected = first.removeprefix("# expect: ").replace("{dir}", str(MALFORMED))
+    return expected if expected.startswith(str(MALFORMED)) else f"{path}:{expected}"
+
+
+@pytest.mark.parametrize("path", sorted(MALFORMED.glob("*.yaml")), ids=lambda path: path.stem)
+def test_a_malformed_file_gives_its_one_precise_error(path):
+    from auditor.scenario.loader import check_scenario
+
+    scenario, errors = check_scenario(path)
+    assert scenario is None
+    assert [str(error) for error in errors] == [expected_error(path)]
+    assert "\n" not in str(errors[0])
+
+
+def test_there_are_enough_malformed_files():
+    assert len(list(MALFORMED.glob("*.yaml"))) >= 20
+
+
+# The documentation's examples ------------------------------------------------------------------------------
+
+DOCS = Path(__file__).parents[2] / "docs" / "scenarios.md"
+
+
+def doc_examples():
+    blocks = re.findall(r"```yaml\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
+    return [block for block in blocks if re.search(r"^\s*- ", block, re.MULTILINE)]
+
+
+@pytest.mark.parametrize("example", doc_examples(), ids=lambda text: text.splitlines()[0][:40])
+def test_every_example_in_the_scenario_docs_loads(tmp_path, example):
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "login.yaml").write_text("- tapOn: {id: username}\n- inputText: ${USER}\n")
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    names = set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", example)) | {"USER"}
+    scenario = load_scenario(path, env=dict.fromkeys(names, "1"))
+    assert scenario.steps
+
+
+def test_the_docs_have_examples_of_every_step():
+    written = "\n".join(doc_examples())
+    from auditor.scenario.model import STEP_TYPES
+
+    assert [name for name in STEP_TYPES if f"- {name}" not in written] == []

@@ -1,4 +1,5 @@
 import textwrap
+import time
 
 import pytest
 
@@ -18,14 +19,19 @@ from auditor.models import (
     StepStarted,
 )
 from auditor.scenario import RunnerOptions, ScenarioRunner, load_scenario
-from auditor.scenario.hierarchy import Selector
+from auditor.scenario.hierarchy import Selector, parse_hierarchy
 from auditor.testing import android_fixture, fake_rig
 from auditor.testing.screens import (
     app_window,
+    button,
     consent_dialog,
     launcher_window,
+    layout,
     permission_dialog,
     screen,
+    text,
+    view,
+    window,
 )
 
 PKG = "com.example.shop"
@@ -496,7 +502,8 @@ def test_an_app_that_does_not_come_up_fails_launch(shop, scenario_file):
     shop.backend.launch_fails = True
     outcome = run(shop, scenario_file("- launchApp: {timeout: 0.05}\n- back\n"))
     assert outcome.status == "step-failed"
-    assert outcome.message.endswith("the app is not running 0.05s after launch (did it crash? see the device log)")
+    assert outcome.message.endswith("the app is not running 0.05s after launch (did it crash? see the process-end "
+                                    "marker and the device log)")
 
 
 def test_an_app_that_died_in_background_fails_foreground(shop, scenario_file):
@@ -553,3 +560,473 @@ def test_an_unrecognised_dialog_takes_the_named_permission(scenario_file):
     decision = decision_of(rig)
     assert decision.group == "LOCATION" and FINE in decision.permissions
     assert "wording not recognised" in rig.recorder.of_type(StepEnded)[-1].message
+
+
+# Conditions, repeat, runFlow --------------------------------------------------------------------------------
+
+
+def home_rig():
+    """The shop, already past its privacy dialog: launches show the home screen."""
+    rig = fake_rig(dict(SCREENS), launch_screens=("home",), home_screen="launcher",
+                   app=AppInfo(package=PKG, permissions=[FINE, COARSE]))
+    rig.driver.on_tap("home", "Nearby stores", show="location-dialog")
+    rig.driver.on_tap("location-dialog", Selector("id", "permission_deny_button"), show="home")
+    rig.driver.on_tap("location-dialog", Selector("id", "permission_allow_foreground_only_button"), show="stores")
+    rig.driver.on_back("stores", "home")
+    return rig
+
+
+def ended(rig):
+    return [(m.step.name, m.ok, m.message) for m in rig.recorder.of_type(StepEnded)]
+
+
+def test_a_step_runs_only_when_its_condition_holds_and_looking_touches_nothing(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - tapOn: {text: Skip, when: {visible: Skip}}
+        - tapOn: {text: Nearby stores, when: {notVisible: Skip}}
+        - permission: deny
+        - back: {when: {visible: {id: permission_message}}}
+        """))
+    assert outcome.status == "completed", outcome.message
+    assert ended(rig)[1] == ("tapOn", True, "skipped: visible text 'Skip' did not hold")
+    assert ended(rig)[4] == ("back", True, "skipped: visible id 'permission_message' did not hold")
+    assert [t.label for t in rig.driver.taps] == ["Nearby stores", "Don\u2019t allow"]
+    assert rig.driver.back_presses == 0
+    # A skipped step takes no screenshot: nothing happened.
+    assert {m.step.index for m in rig.recorder.of_type(ScreenshotTaken)} == {0, 2, 3}
+
+
+def test_a_condition_can_wait_for_what_it_looks_for(scenario_file):
+    rig = home_rig()
+    rig.driver.show_after("home", 3, "stores")
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - back: {when: {visible: {textContains: Stores near}, timeout: 0.5}}
+        """))
+    assert outcome.status == "completed"
+    assert ended(rig)[1][1:] == (True, "")
+    assert rig.driver.back_presses == 1
+
+
+def test_repeat_runs_its_steps_the_given_number_of_times(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - repeat:
+            times: 2
+            commands:
+              - tapOn: Nearby stores
+              - permission: deny
+        """))
+    assert outcome.status == "completed", outcome.message
+    decisions = rig.recorder.of_type(PermissionDecision)
+    assert [d.step.name for d in decisions] == ["permission", "permission"]
+    assert ended(rig)[-1] == ("repeat", True, "2 rounds")
+    # Markers of the inner steps carry the inner step; the repeat's own end carries the repeat.
+    assert rig.recorder.of_type(StepEnded)[-1].step.name == "repeat"
+    assert rig.recorder.step is None
+
+
+def test_repeat_while_ends_when_its_condition_no_longer_holds(scenario_file):
+    # Three permission dialogs in a row, each answered: the repeat ends when none is left.
+    rig = fake_rig({
+        "first": screen(app_window(PKG, "Home"), permission_dialog(counter="1 of 3")),
+        "second": screen(app_window(PKG, "Home"), permission_dialog(
+            "Allow Shop to take pictures and record video?", counter="2 of 3")),
+        "third": screen(app_window(PKG, "Home"), permission_dialog(
+            "Allow Shop to record audio?", counter="3 of 3")),
+        "home": HOME,
+    }, launch_screens=("first",))
+    deny = Selector("id", "permission_deny_button")
+    rig.driver.on_tap("first", deny, show="second")
+    rig.driver.on_tap("second", deny, show="third")
+    rig.driver.on_tap("third", deny, show="home")
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - repeat:
+            while: {visible: {id: permission_message}, timeout: 0.1}
+            commands:
+              - permission: deny
+        """))
+    assert outcome.status == "completed", outcome.message
+    assert [d.group for d in rig.recorder.of_type(PermissionDecision)] == ["LOCATION", "CAMERA", "MICROPHONE"]
+    assert ended(rig)[-1] == ("repeat", True, "3 rounds")
+
+
+def test_a_failing_step_inside_a_flow_stops_the_run_and_names_the_inner_step(tmp_path):
+    rig = home_rig()
+    (tmp_path / "open-stores.yaml").write_text("- tapOn: Nearby stores\n- tapOn: {text: Checkout, timeout: 0.05}\n")
+    main_file = tmp_path / "main.yaml"
+    main_file.write_text("- launchApp\n- runFlow: open-stores.yaml\n- back\n")
+    scenario = load_scenario(main_file)
+    outcome = run(rig, scenario)
+    assert outcome.status == "step-failed"
+    assert outcome.failed_step.name == "tapOn" and outcome.failed_step.file == str(tmp_path / "open-stores.yaml")
+    assert outcome.message == (f"{tmp_path / 'open-stores.yaml'}:2: tapOn text 'Checkout': nothing matching text "
+                               "'Checkout' appeared within 0.05s")
+    run_flow_end = rig.recorder.of_type(StepEnded)[-1]
+    assert (run_flow_end.step.name, run_flow_end.ok) == ("runFlow", False)
+    assert run_flow_end.message.startswith("a step inside failed: ")
+    assert rig.driver.back_presses == 0
+
+
+def test_a_flow_that_may_fail_lets_the_run_go_on(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - runFlow:
+            onFailure: continue
+            commands:
+              - tapOn: {text: Checkout, timeout: 0.05}
+              - tapOn: Never reached
+        - tapOn: Nearby stores
+        """))
+    assert outcome.status == "completed"
+    assert [(name, ok) for name, ok, _ in ended(rig)] == [
+        ("launchApp", True), ("tapOn", False), ("runFlow", False), ("tapOn", True)]
+
+
+# Failures, and the app going away ---------------------------------------------------------------------------
+
+
+def test_on_failure_continue_records_the_failure_with_evidence_and_goes_on(scenario_file):
+    rig = home_rig()
+    options = RunnerOptions(default_timeout=0.1, poll_interval=0.01, settle_timeout=0.1, screenshot_each_step=False)
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - tapOn: {text: Checkout, onFailure: continue}
+        - tapOn: Nearby stores
+        """), options)
+    assert outcome.status == "completed"
+    assert ended(rig)[1] == ("tapOn", False, "nothing matching text 'Checkout' appeared within 0.1s")
+    shots = rig.recorder.of_type(ScreenshotTaken)
+    assert [s.step.index for s in shots] == [1]  # the failure's evidence, per-step screenshots being off
+    assert shots[0].hierarchy in rig.recorder.artifacts
+
+
+def test_optional_turns_any_failure_into_a_recorded_one(shop, scenario_file):
+    shop.driver.clear_tap_rules()  # the privacy dialog stays whatever is tapped
+    outcome = run(shop, scenario_file("- launchApp\n- consent: {action: accept, optional: true}\n- back\n"))
+    assert outcome.status == "completed"
+    assert ended(shop)[1][:2] == ("consent", False) and "still shown" in ended(shop)[1][2]
+    assert shop.driver.back_presses == 1
+
+
+def test_a_step_notices_the_app_has_gone_instead_of_waiting_out_its_timeout(scenario_file):
+    rig = home_rig()
+
+    def crash(driver):
+        rig.backend.alive = False
+        driver.show("launcher")
+
+    rig.driver.on_tap("home", "Paste coupon", action=crash)
+    rig.driver.add_screen("home", screen(app_window(PKG, "Welcome", buttons=("Paste coupon",))))
+    options = RunnerOptions(default_timeout=30, poll_interval=0.01, settle_timeout=0.1, app_check_interval=0.05)
+    scenario = scenario_file("- launchApp\n- tapOn: Paste coupon\n- waitFor: Coupon applied\n- back\n")
+    runner = ScenarioRunner(scenario, rig.backend, rig.recorder, rig.gate, options)
+    started = time.monotonic()
+    outcome = runner.run()
+    assert time.monotonic() - started < 10, "the 30 s timeout was waited out"
+    assert outcome.status == "step-failed" and outcome.failed_step.index == 2
+    assert outcome.message.endswith("waitFor text 'Coupon applied': the app is not running (its process ended: "
+                                    "see the process-end marker and the device log)")
+
+
+def test_on_failure_relaunch_brings_the_app_back_and_goes_on(scenario_file):
+    rig = home_rig()
+
+    def crash(driver):
+        rig.backend.alive = False
+        driver.show("launcher")
+
+    rig.driver.add_screen("home", screen(app_window(PKG, "Welcome", buttons=("Paste coupon",))))
+    rig.driver.on_tap("home", "Paste coupon", action=crash)
+    options = RunnerOptions(default_timeout=5, poll_interval=0.01, settle_timeout=0.1, app_check_interval=0.01)
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - tapOn: Paste coupon
+        - waitFor: {text: Coupon applied, onFailure: relaunch}
+        - assertVisible: Welcome
+        """), options)
+    assert outcome.status == "completed", outcome.message
+    assert ended(rig)[2] == ("waitFor", False, "the app is not running (its process ended: see the process-end "
+                                               "marker and the device log); the app was relaunched (onFailure: relaunch)")
+    launches = rig.recorder.of_type(AppLaunched)
+    assert [(m.step.index, m.clear_state) for m in launches] == [(0, False), (2, False)]
+    assert rig.backend.launches == 2 and rig.backend.alive
+
+
+def test_a_relaunch_that_fails_stops_the_run(scenario_file):
+    rig = home_rig()
+    rig.driver.add_screen("home", screen(app_window(PKG, "Welcome")))
+    options = RunnerOptions(default_timeout=0.05, poll_interval=0.01, settle_timeout=0.1, app_check_interval=0.01)
+    scenario = scenario_file("- launchApp\n- tapOn: {text: Missing, onFailure: relaunch}\n- back\n")
+    original_launch = rig.backend.launch_app
+
+    def launch_once(gate):
+        original_launch(gate)
+        rig.backend.launch_fails = True
+
+    rig.backend.launch_app = launch_once
+    outcome = run(rig, scenario, options)
+    assert outcome.status == "step-failed" and outcome.failed_step.index == 1
+    assert "; relaunching the app failed: the app stopped running" in outcome.message
+    assert rig.driver.back_presses == 0
+
+
+# Life cycle -------------------------------------------------------------------------------------------------
+
+
+def test_relaunch_stops_then_launches_keeping_data_and_home_stays_out(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("- launchApp: {clearState: true}\n- relaunch\n- home\n"))
+    assert outcome.status == "completed"
+    relevant = [e for e in rig.journal if e[0] in ("backend", "gate") or e[1] in (
+        "app-launch", "app-stop", "app-background")]
+    assert relevant == [
+        ("backend", "reset_app(clear_data=True)"), ("mark", "app-launch"), ("backend", "launch_app"), ("gate", PKG),
+        ("mark", "app-stop"), ("backend", "stop_app"),
+        ("backend", "reset_app(clear_data=False)"), ("mark", "app-launch"), ("backend", "launch_app"), ("gate", PKG),
+        ("mark", "app-background"), ("backend", "move_to_background"),
+    ]
+    assert [m.clear_state for m in rig.recorder.of_type(AppLaunched)] == [True, False]
+    assert not rig.backend.foreground and rig.backend.alive
+
+
+# Consent: observing, refusing through layers, loops ---------------------------------------------------------
+
+
+def test_consent_none_records_the_dialog_and_touches_nothing_not_even_a_permission_dialog(scenario_file):
+    from auditor.models import ConsentDialogShown
+
+    rig = fake_rig({"both": screen(app_window(PKG, "Welcome"), consent_dialog(PKG, statement="我已阅读并同意",
+                                                                               statement_checked=True),
+                                   permission_dialog())},
+                   launch_screens=("both",))
+    outcome = run(rig, scenario_file("- launchApp\n- consent: none\n"))
+    assert outcome.status == "completed"
+    assert rig.driver.taps == []
+    (shown,) = rig.recorder.of_type(ConsentDialogShown)
+    assert (shown.dialog.accept.text, shown.dialog.reject.text, shown.dialog.prechecked) == ("同意", "不同意", True)
+    assert shown.dialog.hierarchy in rig.recorder.artifacts
+    assert ended(rig)[1] == ("consent", True, "privacy dialog: accept '同意', reject '不同意', a box ticked in advance")
+    assert rig.recorder.of_type(ConsentDecision) == [] and rig.recorder.of_type(PermissionDecision) == []
+
+
+def test_consent_none_without_a_dialog_records_its_absence(shop, scenario_file):
+    shop.backend.launch_screens = lambda launches, cleared: "home"
+    outcome = run(shop, scenario_file("- launchApp\n- consent: {action: none, timeout: 0.05, optional: true}\n"))
+    assert outcome.status == "completed"
+    (missing,) = shop.recorder.of_type(ConsentDialogMissing)
+    assert missing.wanted == "none" and "Welcome to Shop" in missing.texts
+
+
+def test_a_refusal_that_brings_the_same_dialog_back_is_recorded_as_ineffective(shop, scenario_file):
+    from auditor.models import ConsentRefusalIneffective
+
+    shop.driver.clear_tap_rules()
+    # Refusing closes the dialog, and the app shows it again a moment later.
+    shop.driver.add_screen("closed", SCREENS["home"])
+    shop.driver.on_tap("consent", "不同意", show="closed")
+    shop.driver.show_after("closed", 2, "consent")
+    outcome = run(shop, scenario_file("- launchApp\n- consent: refuse\n"))
+    assert outcome.status == "step-failed"
+    assert outcome.message.endswith("consent refuse: the privacy dialog is shown again 0.15s after tapping '不同意': "
+                                    "refusing leads back to it; recorded as consent-refusal-ineffective")
+    (decision,) = shop.recorder.of_type(ConsentDecision)
+    (ineffective,) = shop.recorder.of_type(ConsentRefusalIneffective)
+    assert decision.decision == "refused" and decision.seq < ineffective.seq
+    assert ineffective.control.text == "不同意" and "个人信息保护指引" in ineffective.dialog.texts
+    assert ineffective.dialog.hierarchy != decision.dialog.hierarchy  # the later screen, saved on its own
+    assert ineffective.dialog.hierarchy in shop.recorder.artifacts
+
+
+def test_refusing_goes_through_a_second_are_you_sure_dialog(shop, scenario_file):
+    shop.driver.add_screen("are-you-sure", screen(app_window(PKG, "Welcome to Shop"), consent_dialog(
+        PKG, title="温馨提示", message="您需要同意《隐私政策》后才能使用全部功能。", accept="同意并继续",
+        reject="不同意并退出")))
+    shop.driver.clear_tap_rules()
+    shop.driver.on_tap("consent", "不同意", show="are-you-sure")
+    shop.driver.on_tap("are-you-sure", "不同意并退出", show="launcher")
+    outcome = run(shop, scenario_file("- launchApp\n- consent: refuse\n"))
+    assert outcome.status == "completed", outcome.message
+    decisions = shop.recorder.of_type(ConsentDecision)
+    assert [(d.decision, d.control.text) for d in decisions] == [("refused", "不同意"), ("refused", "不同意并退出")]
+    assert "温馨提示" in decisions[1].dialog.texts
+    assert "a further privacy dialog followed" in ended(shop)[1][2]
+
+
+def test_accepting_ticks_an_unticked_agreement_box_first(scenario_file):
+    rig = fake_rig({"dialog": screen(app_window(PKG, "Welcome"), consent_dialog(
+        PKG, statement="我已阅读并同意《用户协议》和《隐私政策》", statement_checked=False)), "home": HOME},
+        launch_screens=("dialog",))
+    rig.driver.on_tap("dialog", "同意", show="home")
+    outcome = run(rig, scenario_file("- launchApp\n- consent: accept\n"))
+    assert outcome.status == "completed", outcome.message
+    assert [t.label for t in rig.driver.taps] == ["我已阅读并同意《用户协议》和《隐私政策》", "同意"]
+    (decision,) = rig.recorder.of_type(ConsentDecision)
+    assert decision.dialog.prechecked is False  # the dialog as the user found it
+    assert rig.journal.index(("mark", "consent")) < rig.journal.index(("tap", "同意"))
+    assert "ticked '我已阅读并同意《用户协议》和《隐私政策》' first" in ended(rig)[1][2]
+
+
+def test_refusing_an_acknowledgement_only_dialog_is_recorded_as_unavailable(scenario_file):
+    notice = window(PKG, layout(text("温馨提示"), text("我们会依据《隐私政策》收集和使用您的个人信息。"),
+                                button("我知道了", id="btn_ok")), bounds=(60, 600, 1020, 1800))
+    rig = fake_rig({"notice": screen(app_window(PKG, "Welcome"), notice)}, launch_screens=("notice",))
+    outcome = run(rig, scenario_file("- launchApp\n- consent: refuse\n"))
+    assert outcome.status == "step-failed"
+    (unavailable,) = rig.recorder.of_type(ConsentRefusalUnavailable)
+    assert unavailable.dialog.acknowledge_only is True and unavailable.dialog.accept.text == "我知道了"
+
+
+# Text, gestures ---------------------------------------------------------------------------------------------
+
+
+def form_rig(focused=False, fields=("coupon",)):
+    views = [text("Checkout")]
+    views += [view("android.widget.EditText", id=name, clickable=True, focused=focused and index == 0)
+              for index, name in enumerate(fields)]
+    rig = fake_rig({"form": screen(window(PKG, *views))}, launch_screens=("form",))
+    return rig
+
+
+def test_input_text_types_into_the_named_field(scenario_file):
+    rig = form_rig(fields=("name", "coupon"))
+    outcome = run(rig, scenario_file("- launchApp\n- inputText: {text: SPRING, into: {id: coupon}}\n"))
+    assert outcome.status == "completed", outcome.message
+    hierarchy = parse_hierarchy(rig.driver.xml)
+    (field,) = hierarchy.find(Selector("id", "coupon"))
+    assert rig.driver.typed == [(*field.center, "SPRING")]
+
+
+def test_input_text_without_a_field_uses_the_focused_or_the_only_one(scenario_file):
+    rig = form_rig(focused=True, fields=("name", "coupon"))
+    run(rig, scenario_file("- launchApp\n- inputText: qa\n"))
+    name_field = parse_hierarchy(rig.driver.xml).find_first(Selector("id", "name"))
+    assert rig.driver.typed == [(*name_field.center, "qa")]
+
+    only = form_rig(fields=("coupon",))
+    run(only, scenario_file("- launchApp\n- inputText: 12345\n"))
+    assert [typed for *_, typed in only.driver.typed] == ["12345"]
+
+
+def test_input_text_with_several_fields_and_none_focused_fails_with_advice(scenario_file):
+    rig = form_rig(fields=("name", "coupon"))
+    outcome = run(rig, scenario_file("- launchApp\n- inputText: {text: qa, timeout: 0.05}\n"))
+    assert outcome.status == "step-failed"
+    assert outcome.message.endswith("no text field has focus and the screen has not exactly one: tap the field "
+                                    "first, or name it with `into`")
+    assert rig.driver.typed == []
+
+
+def test_swipes_are_made_across_the_screen_as_written(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - swipe: up
+        - swipe: right
+        - swipe: {from: "50%,90%", to: "540,100", duration: 0.5}
+        """))
+    assert outcome.status == "completed", outcome.message
+    assert rig.driver.swipes == [
+        (540, 1680, 540, 720, 0.3), (216, 1200, 864, 1200, 0.3), (540, 2160, 540, 100, 0.5),
+    ]
+
+
+def test_scroll_until_visible_scrolls_until_the_view_shows(scenario_file):
+    rig = home_rig()
+    rig.driver.add_screen("more", screen(app_window(PKG, "Settings")))
+    rig.driver.on_swipe("home", "up", show="more")
+    outcome = run(rig, scenario_file("- launchApp\n- scrollUntilVisible: Settings\n- tapOn: Settings\n"))
+    assert outcome.status == "completed", outcome.message
+    assert [entry for entry in rig.journal if entry[0] == "swipe"] == [("swipe", "up")]
+    assert ended(rig)[1] == ("scrollUntilVisible", True, "visible after 1 scroll")
+
+
+def test_scroll_until_visible_gives_up_after_its_scrolls(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("- launchApp\n- scrollUntilVisible: {text: Settings, maxScrolls: 2}\n"))
+    assert outcome.status == "step-failed"
+    assert outcome.message.endswith("nothing matching text 'Settings' after 2 scrolls down")
+    assert len(rig.driver.swipes) == 2
+
+
+def test_scroll_moves_within_the_scrollable_view(scenario_file):
+    rig = fake_rig({"list": screen(window(PKG, text("Title", bounds=(0, 0, 1080, 200)),
+                                          view("android.widget.ScrollView", text("Item"), bounds=(0, 200, 1080, 1000),
+                                               scrollable=True)))},
+                   launch_screens=("list",))
+    run(rig, scenario_file("- launchApp\n- scroll\n- scroll: up\n"))
+    assert rig.driver.swipes == [(540, 800, 540, 400, 0.3), (540, 400, 540, 800, 0.3)]
+
+
+# Using the app briefly --------------------------------------------------------------------------------------
+
+
+def test_explore_taps_the_apps_own_controls_once_each_and_leaves_risky_ones_alone(scenario_file):
+    rig = fake_rig({"home": screen(app_window(
+        PKG, "Welcome", buttons=("Nearby stores", "Delete account", "Pay now", "同意", "退出登录", "Offers")))},
+        launch_screens=("home",))
+    outcome = run(rig, scenario_file("- launchApp\n- explore: {taps: 5, wait: 0}\n"))
+    assert outcome.status == "completed", outcome.message
+    assert [t.label for t in rig.driver.taps] == ["Nearby stores", "Offers"]
+    assert ended(rig)[1] == ("explore", True, "tapped 2: 'Nearby stores', 'Offers'; nothing untried left to tap")
+
+
+def test_explore_follows_the_screens_it_opens_and_answers_dialogs_by_policy(scenario_file):
+    rig = home_rig()
+    rig.driver.add_screen("home", screen(app_window(PKG, "Welcome", buttons=("Nearby stores", "Offers"))))
+    rig.driver.add_screen("offers", screen(app_window(PKG, "Offers", buttons=("Spring sale",))))
+    rig.driver.on_tap("home", "Offers", show="offers")
+    options = RunnerOptions(default_timeout=0.3, poll_interval=0.01, settle_timeout=0.1)
+    outcome = run(rig, scenario_file("- launchApp\n- explore: {taps: 3, wait: 0.05, avoid: [Spring]}\n"), options)
+    assert outcome.status == "completed", outcome.message
+    assert [t.label for t in rig.driver.taps] == ["Nearby stores", "Don\u2019t allow", "Offers"]
+    (decision,) = rig.recorder.of_type(PermissionDecision)
+    assert (decision.by_policy, decision.decision, decision.step.name) == (True, "denied", "explore")
+
+
+def test_explore_stops_at_a_privacy_dialog(shop, scenario_file):
+    outcome = run(shop, scenario_file("- launchApp\n- explore: 3\n"))
+    assert outcome.status == "completed"
+    assert shop.driver.taps == []
+    assert ended(shop)[1][2] == "tapped 0: nothing; a privacy dialog covers the app (left for a consent step)"
+
+
+def test_explore_fails_when_a_tap_ends_the_app(scenario_file):
+    rig = home_rig()
+    rig.driver.add_screen("home", screen(app_window(PKG, "Welcome", buttons=("Crash me",))))
+
+    def crash(driver):
+        rig.backend.alive = False
+        driver.show("launcher")
+
+    rig.driver.on_tap("home", "Crash me", action=crash)
+    options = RunnerOptions(default_timeout=0.3, poll_interval=0.01, settle_timeout=0.1, app_check_interval=0.01)
+    outcome = run(rig, scenario_file("- launchApp\n- explore: {taps: 2, wait: 0.2}\n"), options)
+    assert outcome.status == "step-failed"
+    assert outcome.message.endswith("explore (2 taps): after tapping 'Crash me': the app is not running (its "
+                                    "process ended: see the process-end marker and the device log)")
+
+
+# The permission policy --------------------------------------------------------------------------------------
+
+
+def test_the_scenario_header_sets_the_policy_and_the_runner_options_override_it(tmp_path):
+    path = tmp_path / "allowing.yaml"
+    path.write_text("permissionPolicy: allow\n---\n- launchApp\n- waitFor: Stores near you\n")
+    scenario = load_scenario(path)
+
+    rig = home_rig()
+    rig.backend.launch_screens = ("location-dialog",)
+    assert run(rig, scenario).status == "completed"
+    assert decision_of(rig).decision == "granted"
+
+    rig = home_rig()
+    rig.backend.launch_screens = ("location-dialog",)
+    options = RunnerOptions(permission_policy="deny", default_timeout=0.3, poll_interval=0.01, settle_timeout=0.1)
+    assert run(rig, scenario, options).status == "step-failed"
+    assert decision_of(rig).decision == "denied"

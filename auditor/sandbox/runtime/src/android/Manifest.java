@@ -45,5 +45,11 @@ public final class Manifest {
         public static final String WRITE_CALL_LOG = "android.permission.WRITE_CALL_LOG";
         public static final String WRITE_CONTACTS = "android.permission.WRITE_CONTACTS";
         public static final String WRITE_EXTERNAL_STORAGE = "android.permission.WRITE_EXTERNAL_STORAGE";
+        public static final String BLUETOOTH = "android.permission.BLUETOOTH";
+        public static final String BLUETOOTH_ADMIN = "android.permission.BLUETOOTH_ADMIN";
+        public static final String MODIFY_AUDIO_SETTINGS = "android.permission.MODIFY_AUDIO_SETTINGS";
+        public static final String PACKAGE_USAGE_STATS = "android.permission.PACKAGE_USAGE_STATS";
+        public static final String CHANGE_WIFI_STATE = "android.permission.CHANGE_WIFI_STATE";
+        public static final String READ_MEDIA_IMAGES = "android.permission.READ_MEDIA_IMAGES";
     }
 }

@@ -186,6 +186,17 @@ public class Activity extends ContextThemeWrapper {
         }
     }
 
+    /** Activities start activities themselves (through Instrumentation on Android), not through ContextImpl. */
+    @Override
+    public void startActivity(Intent intent) {
+        startActivity(intent, null);
+    }
+
+    @Override
+    public void startActivity(Intent intent, Bundle options) {
+        mThread.startActivity(intent);
+    }
+
     public final void requestPermissions(String[] permissions, int requestCode) {
         if (requestCode < 0) {
             throw new IllegalArgumentException("requestCode should be >= 0");

@@ -97,7 +97,7 @@ public final class ActivityThread {
         AppManifest manifest = process.manifest;
         try {
             // Unnamed, so stack frames print as on Android ("com.example.Foo.bar(Foo.java:12)").
-            appClassLoader = new URLClassLoader(new URL[] {manifest.classesDir.toUri().toURL()},
+            appClassLoader = new AppClassLoader(new URL[] {manifest.classesDir.toUri().toURL()},
                     ActivityThread.class.getClassLoader());
         } catch (MalformedURLException e) {
             throw new IllegalStateException("bad app classes path " + manifest.classesDir, e);
@@ -354,5 +354,21 @@ public final class ActivityThread {
             handler.post(destroy);
         }
         return true;
+    }
+
+    /**
+     * The app's classes, apart from the framework's (Android's PathClassLoader). It grants no code-source
+     * permissions: URLClassLoader would open a URLConnection to the classes folder to compute them, a call the
+     * hook catalog watches and that no app made (and there is no security manager to use them).
+     */
+    private static final class AppClassLoader extends URLClassLoader {
+        AppClassLoader(URL[] urls, ClassLoader parent) {
+            super(urls, parent);
+        }
+
+        @Override
+        protected java.security.PermissionCollection getPermissions(java.security.CodeSource codesource) {
+            return new java.security.Permissions();
+        }
     }
 }

@@ -2,7 +2,12 @@ package android.app;
 
 import android.content.pm.ApplicationInfo;
 import android.content.pm.PackageInfo;
+import android.content.Intent;
+import android.content.pm.ActivityInfo;
+import android.content.pm.ModuleInfo;
 import android.content.pm.PackageManager;
+import android.content.pm.ResolveInfo;
+import android.content.pm.ServiceInfo;
 import consentaudit.sandbox.AppManifest;
 import consentaudit.sandbox.AppProcess;
 import consentaudit.sandbox.DeviceIdentity;
@@ -57,6 +62,87 @@ public class ApplicationPackageManager extends PackageManager {
             return PERMISSION_DENIED;
         }
         return PermissionController.get().check(permName);
+    }
+
+    /** MAIN intents list each app's launcher activity (as if every app were visible, QUERY_ALL_PACKAGES). */
+    @Override
+    public List<ResolveInfo> queryIntentActivities(Intent intent, int flags) {
+        List<ResolveInfo> result = new ArrayList<>();
+        if (!Intent.ACTION_MAIN.equals(intent.getAction())) {
+            return result;
+        }
+        for (String[] known : allPackages()) {
+            ActivityInfo activity = new ActivityInfo();
+            activity.packageName = known[0];
+            activity.name = known[0] + ".MainActivity";
+            activity.exported = true;
+            activity.applicationInfo = applicationInfo(known[0]);
+            ResolveInfo info = new ResolveInfo();
+            info.activityInfo = activity;
+            result.add(info);
+        }
+        return result;
+    }
+
+    /** Push services of the big apps answer their vendors' push intents, which is how SDKs find each other. */
+    @Override
+    public List<ResolveInfo> queryIntentServices(Intent intent, int flags) {
+        List<ResolveInfo> result = new ArrayList<>();
+        if (!"com.tencent.android.tpush.action.PUSH_MESSAGE".equals(intent.getAction())) {
+            return result;
+        }
+        ServiceInfo service = new ServiceInfo();
+        service.packageName = "com.tencent.mm";
+        service.name = "com.tencent.mm.plugin.PushService";
+        service.exported = true;
+        ResolveInfo info = new ResolveInfo();
+        info.serviceInfo = service;
+        result.add(info);
+        return result;
+    }
+
+    @Override
+    public List<ResolveInfo> queryBroadcastReceivers(Intent intent, int flags) {
+        List<ResolveInfo> result = new ArrayList<>();
+        if (!"android.intent.action.BOOT_COMPLETED".equals(intent.getAction())) {
+            return result;
+        }
+        for (String packageName : new String[] {"com.tencent.mm", "com.eg.android.AlipayGphone"}) {
+            ActivityInfo receiver = new ActivityInfo();
+            receiver.packageName = packageName;
+            receiver.name = packageName + ".BootReceiver";
+            ResolveInfo info = new ResolveInfo();
+            info.activityInfo = receiver;
+            result.add(info);
+        }
+        return result;
+    }
+
+    /** Only the app's own package is known to hold permissions it was granted. */
+    @Override
+    public List<PackageInfo> getPackagesHoldingPermissions(String[] permissions, int flags) {
+        List<PackageInfo> result = new ArrayList<>();
+        AppManifest app = AppProcess.get().manifest;
+        for (String permission : permissions) {
+            if (PermissionController.get().check(permission) == PERMISSION_GRANTED) {
+                result.add(packageInfo(app.packageName, app.versionName));
+                break;
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public List<ModuleInfo> getInstalledModules(int flags) {
+        List<ModuleInfo> modules = new ArrayList<>();
+        modules.add(newModule("Time zone rules", "com.google.android.tzdata2"));
+        modules.add(newModule("Media components", "com.google.android.media"));
+        modules.add(newModule("Permission controller", "com.google.android.permissioncontroller"));
+        return modules;
+    }
+
+    private static ModuleInfo newModule(String name, String packageName) {
+        return new ModuleInfo(name, packageName);
     }
 
     private static List<String[]> allPackages() {

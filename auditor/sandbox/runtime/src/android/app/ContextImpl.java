@@ -74,6 +74,16 @@ class ContextImpl extends Context {
                 return new AccountManager(this);
             case ACTIVITY_SERVICE:
                 return new ActivityManager(this);
+            case BLUETOOTH_SERVICE:
+                return new android.bluetooth.BluetoothManager(this);
+            case CAMERA_SERVICE:
+                return new android.hardware.camera2.CameraManager(this);
+            case DEVICE_POLICY_SERVICE:
+                return new android.app.admin.DevicePolicyManager(this);
+            case TELEPHONY_SUBSCRIPTION_SERVICE:
+                return new android.telephony.SubscriptionManager(this);
+            case USAGE_STATS_SERVICE:
+                return new android.app.usage.UsageStatsManager(this);
             default:
                 return null;
         }
@@ -127,19 +137,73 @@ class ContextImpl extends Context {
         return PermissionController.get().check(permission);
     }
 
+    /** Every pid and uid the app can name is its own in the sandbox. */
     @Override
     public int checkPermission(String permission, int pid, int uid) {
-        return checkSelfPermission(permission);
+        if (permission == null) {
+            throw new IllegalArgumentException("permission is null");
+        }
+        return PermissionController.get().check(permission);
     }
 
     @Override
     public void startActivity(Intent intent) {
+        startActivity(intent, null);
+    }
+
+    /** From a non-activity context, as on Android: the intent must ask for a new task. */
+    @Override
+    public void startActivity(Intent intent, android.os.Bundle options) {
+        if ((intent.getFlags() & Intent.FLAG_ACTIVITY_NEW_TASK) == 0) {
+            throw new android.util.AndroidRuntimeException("Calling startActivity() from outside of an Activity"
+                    + " context requires the FLAG_ACTIVITY_NEW_TASK flag. Is this really what you want?");
+        }
         mThread.startActivity(intent);
     }
 
     @Override
     public ComponentName startService(Intent service) {
         return mThread.startService(service);
+    }
+
+    /** Foreground services are started like the others (the notification they must show is not modelled). */
+    @Override
+    public ComponentName startForegroundService(Intent service) {
+        return mThread.startService(service);
+    }
+
+    /** Binding is not modelled: another app's service is not found, the app's own is refused with a warning. */
+    @Override
+    public boolean bindService(Intent service, android.content.ServiceConnection conn, int flags) {
+        if (conn == null) {
+            throw new IllegalArgumentException("connection is null");
+        }
+        ComponentName component = service.getComponent();
+        if (component == null && service.getPackage() == null) {
+            throw new IllegalArgumentException("Service Intent must be explicit: " + service);
+        }
+        String target = component != null ? component.getPackageName() : service.getPackage();
+        if (!getPackageName().equals(target)) {
+            Log.w("ActivityManager", "Unable to start service " + service + " U=0: not found");
+        } else {
+            Log.w("ActivityManager", "Binding to " + service + " is not supported in the sandbox");
+        }
+        return false;
+    }
+
+    @Override
+    public void unbindService(android.content.ServiceConnection conn) {
+    }
+
+    @Override
+    public void sendBroadcast(Intent intent, String receiverPermission) {
+        Log.i("ActivityManager", "Broadcast " + intent + " (permission " + receiverPermission
+                + ") has no receivers in the sandbox");
+    }
+
+    @Override
+    public void sendOrderedBroadcast(Intent intent, String receiverPermission) {
+        Log.i("ActivityManager", "Ordered broadcast " + intent + " has no receivers in the sandbox");
     }
 
     @Override

@@ -27,10 +27,16 @@ public class ClipData {
 
     private final CharSequence mLabel;
     private final List<Item> mItems = new ArrayList<>();
+    private final ClipDescription mDescription;
 
     public ClipData(CharSequence label, String[] mimeTypes, Item item) {
         mLabel = label;
         mItems.add(item);
+        mDescription = new ClipDescription(label, mimeTypes);
+    }
+
+    public ClipDescription getDescription() {
+        return mDescription;
     }
 
     public static ClipData newPlainText(CharSequence label, CharSequence text) {

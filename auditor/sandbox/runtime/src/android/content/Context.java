@@ -17,6 +17,12 @@ public abstract class Context {
     public static final String SENSOR_SERVICE = "sensor";
     public static final String TELEPHONY_SERVICE = "phone";
     public static final String WIFI_SERVICE = "wifi";
+    public static final String BLUETOOTH_SERVICE = "bluetooth";
+    public static final String CAMERA_SERVICE = "camera";
+    public static final String DEVICE_POLICY_SERVICE = "device_policy";
+    public static final String TELEPHONY_SUBSCRIPTION_SERVICE = "telephony_subscription_service";
+    public static final String USAGE_STATS_SERVICE = "usagestats";
+    public static final int BIND_AUTO_CREATE = 0x0001;
 
     public abstract Object getSystemService(String name);
 
@@ -37,6 +43,18 @@ public abstract class Context {
     public abstract int checkPermission(String permission, int pid, int uid);
 
     public abstract void startActivity(Intent intent);
+
+    public abstract void startActivity(Intent intent, android.os.Bundle options);
+
+    public abstract ComponentName startForegroundService(Intent service);
+
+    public abstract boolean bindService(Intent service, ServiceConnection conn, int flags);
+
+    public abstract void unbindService(ServiceConnection conn);
+
+    public abstract void sendBroadcast(Intent intent, String receiverPermission);
+
+    public abstract void sendOrderedBroadcast(Intent intent, String receiverPermission);
 
     public abstract ComponentName startService(Intent service);
 

@@ -11,6 +11,18 @@ public class Build {
     public static final String BOARD = "jvm";
     public static final String FINGERPRINT = "sandbox/sandbox/sandbox:11/RSB1.210101.001/1:user/release-keys";
     public static final String UNKNOWN = "unknown";
+    /** Since API 26 the field holds "unknown"; the serial comes from {@link #getSerial()}. */
+    @Deprecated
+    public static final String SERIAL = UNKNOWN;
+    /** @hide The hardware serial number (ro.serialno). */
+    static final String SANDBOX_SERIAL = "R5CR30ABCDE";
+
+    /** Needs READ_PHONE_STATE in the sandbox (Android 10+ also requires a privileged permission). */
+    public static String getSerial() {
+        consentaudit.sandbox.PermissionController.get().enforce("getSerial",
+                android.Manifest.permission.READ_PHONE_STATE);
+        return SANDBOX_SERIAL;
+    }
 
     public static class VERSION {
         public static final int SDK_INT = 30;

@@ -10,6 +10,10 @@ public final class SystemClock {
         return (System.nanoTime() - START_NANOS) / 1_000_000L;
     }
 
+    public static long elapsedRealtimeNanos() {
+        return elapsedRealtime() * 1_000_000L;
+    }
+
     public static long elapsedRealtime() {
         return uptimeMillis();
     }

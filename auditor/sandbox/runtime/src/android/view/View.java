@@ -43,6 +43,7 @@ public class View {
     private int mBottom;
     private int mMeasuredWidth;
     private int mMeasuredHeight;
+    private int mMinHeight;
 
     public View(Context context) {
         mContext = context;
@@ -213,7 +214,13 @@ public class View {
     public void setBackgroundColor(int color) {
     }
 
+    /** As on Android: the view is measured at least this tall (pixels). */
     public void setMinimumHeight(int minHeight) {
+        mMinHeight = Math.max(0, minHeight);
+    }
+
+    public int getMinimumHeight() {
+        return mMinHeight;
     }
 
     // ---- input
@@ -264,6 +271,9 @@ public class View {
 
     public final void measure(int width, int unusedHeightSpec) {
         onMeasure(width, unusedHeightSpec);
+        if (mMeasuredHeight < mMinHeight) {
+            mMeasuredHeight = mMinHeight;
+        }
     }
 
     /** Sets the measured size; a plain View has no content, so it is as tall as its minimum (none). */

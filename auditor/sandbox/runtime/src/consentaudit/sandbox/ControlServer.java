@@ -99,6 +99,23 @@ final class ControlServer implements Runnable {
                 }
                 case "back":
                     return ok(onMain(() -> WindowManagerImpl.get().back()));
+                case "swipe": {
+                    String[] fields = args.split(" ");
+                    if (fields.length != 5) {
+                        throw new IllegalArgumentException("expected: <x1> <y1> <x2> <y2> <milliseconds>");
+                    }
+                    int[] from = point(new String[] {fields[0], fields[1]});
+                    int[] to = point(new String[] {fields[2], fields[3]});
+                    int milliseconds = milliseconds(fields[4]);
+                    // No sandbox view scrolls (docs/sandbox.md): the gesture is delivered on the main thread, in
+                    // order with taps, and changes nothing, as on a device screen with nothing to scroll.
+                    return ok(onMain(() -> {
+                        String gesture = "swipe (" + from[0] + "," + from[1] + ")->(" + to[0] + "," + to[1] + ") in "
+                                + milliseconds + " ms";
+                        android.util.Log.i("Input", gesture + ": nothing scrollable");
+                        return gesture + ": nothing scrollable";
+                    }));
+                }
                 case "home":
                     return ok(onMain(() -> {
                         ActivityThread.current().moveToBackground();
@@ -211,6 +228,18 @@ final class ControlServer implements Runnable {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("coordinates must be integers: " + fields[0] + " " + fields[1]);
         }
+    }
+
+    private static int milliseconds(String field) {
+        try {
+            int value = Integer.parseInt(field.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("duration must be a positive number of milliseconds: " + field);
     }
 
     private static String[] ok(String payload) {

@@ -29,4 +29,16 @@ public abstract class PackageManager {
     public abstract PackageInfo getPackageInfo(String packageName, int flags) throws NameNotFoundException;
 
     public abstract int checkPermission(String permName, String packageName);
+
+    public abstract List<ResolveInfo> queryIntentActivities(android.content.Intent intent, int flags);
+
+    public abstract List<ResolveInfo> queryIntentServices(android.content.Intent intent, int flags);
+
+    public abstract List<ResolveInfo> queryBroadcastReceivers(android.content.Intent intent, int flags);
+
+    public abstract List<PackageInfo> getPackagesHoldingPermissions(String[] permissions, int flags);
+
+    public List<ModuleInfo> getInstalledModules(int flags) {
+        throw new UnsupportedOperationException("getInstalledModules not implemented in subclass");
+    }
 }

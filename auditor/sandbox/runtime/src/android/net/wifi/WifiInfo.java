@@ -1,10 +1,25 @@
 package android.net.wifi;
 
+import android.Manifest;
 import consentaudit.sandbox.DeviceIdentity;
+import consentaudit.sandbox.PermissionController;
 
+/**
+ * The current Wi-Fi connection. As on Android 10+, the SSID and BSSID need a fine location permission (without
+ * one: "<unknown ssid>" and 02:00:00:00:00:00); toString reads the fields, never the getters.
+ */
 public class WifiInfo {
+    static final String UNKNOWN_SSID = "<unknown ssid>";
+    static final String DEFAULT_MAC_ADDRESS = "02:00:00:00:00:00";
+    /** 192.168.1.23 in the little-endian int Android returns. */
+    private static final int IP_ADDRESS = (23 << 24) | (1 << 16) | (168 << 8) | 192;
+    private static final int NETWORK_ID = 2;
+
+    private final boolean mLocated;
+
     /** @hide */
     public WifiInfo() {
+        mLocated = PermissionController.get().check(Manifest.permission.ACCESS_FINE_LOCATION) == 0;
     }
 
     public String getMacAddress() {
@@ -12,11 +27,11 @@ public class WifiInfo {
     }
 
     public String getSSID() {
-        return DeviceIdentity.WIFI_SSID;
+        return mLocated ? DeviceIdentity.WIFI_SSID : UNKNOWN_SSID;
     }
 
     public String getBSSID() {
-        return DeviceIdentity.WIFI_BSSID;
+        return mLocated ? DeviceIdentity.WIFI_BSSID : DEFAULT_MAC_ADDRESS;
     }
 
     public int getRssi() {
@@ -27,13 +42,19 @@ public class WifiInfo {
         return 433;
     }
 
-    /** 192.168.1.23 in the little-endian int Android returns. */
     public int getIpAddress() {
-        return (23 << 24) | (1 << 16) | (168 << 8) | 192;
+        return IP_ADDRESS;
+    }
+
+    public int getNetworkId() {
+        return mLocated ? NETWORK_ID : -1;
     }
 
     @Override
     public String toString() {
-        return "SSID: " + getSSID() + ", BSSID: " + getBSSID() + ", MAC: " + getMacAddress();
+        return "SSID: " + (mLocated ? DeviceIdentity.WIFI_SSID : UNKNOWN_SSID) + ", BSSID: "
+                + (mLocated ? DeviceIdentity.WIFI_BSSID : DEFAULT_MAC_ADDRESS) + ", MAC: " + DeviceIdentity.WIFI_MAC
+                + ", Supplicant state: COMPLETED, Wi-Fi standard: 5, RSSI: -58, Link speed: 433Mbps, Frequency: 5180MHz,"
+                + " Net ID: " + (mLocated ? NETWORK_ID : -1);
     }
 }

@@ -111,6 +111,8 @@ public class MainActivity extends Activity {
         if (hasLocationPermission()) {
             showNearbyStores();
         } else {
+            // Done right: say what location is for, in the app's own words, as the system asks for it.
+            status.setText("Shop uses your location to show the stores near you.");
             requestPermissions(LOCATION, REQUEST_FOR_NEARBY_STORES);
         }
     }

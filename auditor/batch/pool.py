@@ -1,0 +1,202 @@
+"""The local pool: one worker thread per device slot on this host, each running one audit at a time as a
+`run-one` subprocess (`attempt.run_attempt`), with the slot reset and checked before every app.
+
+A job whose attempt fails for infrastructure goes back to the queue for another device (at most `max_attempts`
+attempts in this batch); a job that took its worker down `poison_after` times (timeouts, kills, across resumes) is
+poisoned and not tried again; a tool bug is not retried. A device that fails `quarantine_after` times in a row
+(checks or audits) is quarantined: its worker stops and the batch goes on with the others.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+from auditor.batch.applist import Job
+from auditor.batch.attempt import AttemptOutcome, run_attempt
+from auditor.batch.devices import DeviceSlot
+from auditor.batch.jobs import JobStore
+from auditor.batch.progress import Progress
+from auditor.errors import AuditError
+from auditor.outcomes import KILLED_REASONS
+
+FinalState = Literal["done", "failed", "poisoned", "not-run"]
+
+
+@dataclass
+class PoolSettings:
+    max_attempts: int = 3
+    """Attempts a job gets in one batch run when they fail for infrastructure."""
+    poison_after: int = 3
+    """Attempts that took the worker down (timeout, killed, lost) after which a job is not tried again."""
+    quarantine_after: int = 3
+    """Consecutive infrastructure failures (checks or audits) after which a device is set aside."""
+    analysis_args: list[str] = field(default_factory=list)
+    """Passed on to every `run-one` (--rules, --lang, --formats)."""
+    time_limit_s: float | None = None
+    """Overrides the per-job limit sized from its scenario."""
+    retry_pause_s: float = 1.0
+
+
+@dataclass
+class JobEnd:
+    job: Job
+    state: FinalState
+    reason: str = ""
+    message: str = ""
+    device: str = ""
+    attempts: int = 0
+
+
+@dataclass
+class _Pending:
+    job: Job
+    avoid: set[str] = field(default_factory=set)
+    """Devices it failed on for infrastructure: another device gets it first."""
+
+
+class LocalPool:
+    def __init__(self, store: JobStore, slots: list[DeviceSlot], settings: PoolSettings, progress: Progress,
+                 session: str | None = None) -> None:
+        self.store = store
+        self.slots = slots
+        self.settings = settings
+        self.progress = progress
+        self.session = session or uuid.uuid4().hex[:12]
+        self._queue: deque[_Pending] = deque()
+        self._lock = threading.Condition()
+        self._in_flight = 0
+        self._active: set[str] = set()
+        self._ends: dict[str, JobEnd] = {}
+        self.quarantined: dict[str, str] = {}
+
+    def run(self, jobs: list[Job]) -> dict[str, JobEnd]:
+        """Audit every job (the caller has left out those already done); returns how each ended."""
+        self._queue.extend(_Pending(job) for job in jobs)
+        self._active = {slot.name for slot in self.slots}
+        threads = [threading.Thread(target=self._work, args=(slot,), name=f"pool-{slot.name}", daemon=True)
+                   for slot in self.slots]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for pending in self._queue:
+            why = "every device was quarantined" if self.quarantined else "not run"
+            self._ends[pending.job.key] = JobEnd(pending.job, "not-run", "no-device", why)
+        return self._ends
+
+    # ------------------------------------------------------------------------------------------------------------
+    def _next(self, slot: DeviceSlot) -> _Pending | None:
+        with self._lock:
+            while True:
+                if slot.name not in self._active:
+                    return None
+                for pending in self._queue:
+                    if slot.name not in pending.avoid or len(self._active) == 1 or \
+                            self._active <= pending.avoid:
+                        self._queue.remove(pending)
+                        self._in_flight += 1
+                        return pending
+                if not self._queue and self._in_flight == 0:
+                    return None
+                self._lock.wait(timeout=1.0)
+
+    def _give_back(self, pending: _Pending, *, front: bool) -> None:
+        with self._lock:
+            if front:
+                self._queue.appendleft(pending)
+            else:
+                self._queue.append(pending)
+            self._in_flight -= 1
+            self._lock.notify_all()
+
+    def _finish(self, end: JobEnd) -> None:
+        with self._lock:
+            self._ends[end.job.key] = end
+            self._in_flight -= 1
+            self._lock.notify_all()
+        self.progress.job_finished(end.job, end.state, end.reason, end.message, end.device)
+
+    def _quarantine(self, slot: DeviceSlot, why: str) -> None:
+        with self._lock:
+            self._active.discard(slot.name)
+            self.quarantined[slot.name] = why
+            self._lock.notify_all()
+        self.progress.device_state(slot.name, f"quarantined: {why}")
+
+    def _work(self, slot: DeviceSlot) -> None:
+        failures = 0
+        previous_package: str | None = None
+        settings = self.settings
+        while True:
+            self.progress.device_state(slot.name, "idle")
+            pending = self._next(slot)
+            if pending is None:
+                self.progress.device_state(slot.name, "finished" if slot.name in self._active else
+                                           f"quarantined: {self.quarantined.get(slot.name, '')}")
+                return
+            job = pending.job
+            self.progress.device_state(slot.name, f"checking before {job.display}")
+            try:
+                slot.reset(previous_package)
+                slot.preflight(self.store.root)
+            except (AuditError, OSError) as exc:
+                failures += 1
+                self._give_back(pending, front=True)
+                self.progress.device_state(slot.name, f"check failed: {exc}")
+                if failures >= settings.quarantine_after:
+                    self._quarantine(slot, f"{failures} failures in a row, the last: {exc}")
+                    return
+                time.sleep(settings.retry_pause_s)
+                continue
+            status = self.store.status(job.key, poison_after=settings.poison_after)
+            if status.state == "done":
+                self._finish(JobEnd(job, "done", "already-done", "done elsewhere meanwhile",
+                                    status.result.device if status.result else ""))
+                continue
+            if status.state == "poisoned":
+                self._finish(JobEnd(job, "poisoned", "poisoned", status.note, "", len(status.attempts)))
+                continue
+            self.progress.device_state(slot.name, f"auditing {job.display}")
+            self.progress.job_started(job, slot.name)
+            outcome = run_attempt(self.store, job, session=self.session, mode="local", device=slot.name,
+                                  device_args=slot.run_one_arguments(), env=slot.environment(),
+                                  analysis_args=settings.analysis_args, time_limit_s=settings.time_limit_s)
+            previous_package = job.package
+            failures = self._after_attempt(slot, pending, outcome, failures)
+            if failures >= settings.quarantine_after:
+                self._quarantine(slot, f"{failures} infrastructure failures in a row, the last: "
+                                       f"{outcome.outcome.message or outcome.outcome.reason}")
+                return
+
+    def _after_attempt(self, slot: DeviceSlot, pending: _Pending, result: AttemptOutcome, failures: int) -> int:
+        """Record one attempt's end; returns the device's count of infrastructure failures in a row."""
+        job, outcome = pending.job, result.outcome
+        if outcome.kind == "app":
+            reason = "duplicate" if result.duplicate else outcome.reason
+            self._finish(JobEnd(job, "done", reason, outcome.message, slot.name, result.record.attempt))
+            return 0
+        if outcome.kind in ("tool-bug", "usage"):
+            self._finish(JobEnd(job, "failed", outcome.reason, outcome.message, slot.name, result.record.attempt))
+            return failures
+        attempts = self.store.attempts(job.key)
+        killed = sum(1 for a in attempts if a.reason in KILLED_REASONS)
+        this_session = sum(1 for a in attempts if a.session == self.session)
+        if killed >= self.settings.poison_after:
+            self._finish(JobEnd(job, "poisoned", outcome.reason,
+                                f"took its worker down {killed} times; the last: {outcome.message}", slot.name,
+                                len(attempts)))
+        elif this_session >= self.settings.max_attempts:
+            self._finish(JobEnd(job, "failed", outcome.reason,
+                                f"{this_session} attempts failed for infrastructure; the last: {outcome.message}",
+                                slot.name, len(attempts)))
+        else:
+            pending.avoid.add(slot.name)
+            self.progress.job_retried(job, slot.name, outcome.reason, outcome.message)
+            self._give_back(pending, front=False)
+        # A job that hangs or kills its own audit says nothing against the device.
+        return failures if outcome.reason in KILLED_REASONS else failures + 1

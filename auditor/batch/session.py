@@ -1,0 +1,218 @@
+"""One `consent-audit batch` invocation: validate the list, take the output directory, find what is done, run the
+rest (the local pool, or Celery workers through a broker), write the outputs, and say how it went.
+
+Exit codes: 0 every app's audit is done; 75 some are not, for infrastructure only (devices quarantined, attempts
+used up, interrupted): `--resume` later does the rest; 1 some failed for a bug of this tool or were poisoned;
+2 the list, the devices or the options are wrong (nothing ran).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from auditor.batch.applist import Job, load_app_list
+from auditor.batch.devices import DeviceSlot, parse_devices
+from auditor.batch.jobs import JobStore
+from auditor.batch.outputs import BATCH_JSON, INDEX_HTML, JUNIT_XML, BatchDocument, Settled, write_outputs
+from auditor.batch.pool import LocalPool, PoolSettings
+from auditor.batch.progress import Progress
+from auditor.errors import InputError
+from auditor.outcomes import EXIT_DONE, EXIT_INFRASTRUCTURE, EXIT_TOOL_BUG
+
+LOCK_FILE = ".batch.lock"
+_INFRASTRUCTURE_ENDS = frozenset({"not-run"})
+
+
+@dataclass
+class BatchOptions:
+    app_list: Path
+    out: Path
+    devices: str | None = None
+    broker: str | None = None
+    resume: bool = False
+    scenario: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    pool: PoolSettings = field(default_factory=PoolSettings)
+    visibility_timeout: float | None = None
+    slots: list[DeviceSlot] | None = None
+    """Device slots as objects (tests); otherwise parsed from `devices`."""
+    android_arguments: list[str] = field(default_factory=list)
+    """frida-server options for every audit on an Android device."""
+
+
+@dataclass
+class BatchReport:
+    exit_code: int
+    document: BatchDocument
+    ran: int
+    """Jobs this invocation set out to do (the others were done before)."""
+
+
+def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
+    jobs = load_app_list(options.app_list, default_scenario=options.scenario, env=options.env)
+    slots: list[DeviceSlot] = []
+    if options.broker is None:
+        slots = options.slots if options.slots is not None else \
+            parse_devices(options.devices or "all", android_arguments=options.android_arguments)
+    store = JobStore(options.out)
+    with _output_lock(options.out, options.resume):
+        store.prepare()
+        session = uuid.uuid4().hex[:12]
+        to_do: list[Job] = []
+        settled: dict[str, Settled] = {}
+        for job in jobs:
+            store.settle_lost_attempts(job.key, own_pid=os.getpid())
+            status = store.status(job.key, poison_after=options.pool.poison_after)
+            if status.state == "pending" and status.note and store.result_dir(job.key).exists():
+                store.set_aside(job.key, status.note)
+            if status.state == "poisoned":
+                settled[job.key] = Settled("poisoned", "poisoned", status.note)
+            elif status.state != "done":
+                to_do.append(job)
+        waiting = {job.key for job in to_do}
+        already = sum(1 for job in jobs if job.key not in waiting and job.key not in settled)
+        names = [slot.name for slot in slots] if slots else []
+        progress.start(len(jobs), already, names)
+        progress.counts.poisoned += len(settled)
+        quarantined: dict[str, str] = {}
+        try:
+            if options.broker is None:
+                pool = LocalPool(store, slots, options.pool, progress, session)
+                for key, end in pool.run(to_do).items():
+                    settled[key] = Settled(end.state, end.reason, end.message)
+                quarantined = pool.quarantined
+            else:
+                for key, answer in run_distributed(options, store, to_do, session, progress).items():
+                    settled[key] = answer
+        finally:
+            progress.close()
+            document = write_outputs(store, jobs, settled, app_list=options.app_list,
+                                     devices=names or sorted(progress.devices), quarantined=quarantined,
+                                     poison_after=options.pool.poison_after)
+    return BatchReport(exit_code_of(document), document, len(to_do))
+
+
+def exit_code_of(document: BatchDocument) -> int:
+    not_done = [row for row in document.apps if row.state != "done"]
+    if not not_done:
+        return EXIT_DONE
+    if all(row.state in _INFRASTRUCTURE_ENDS or row.state == "failed" and row.reason not in
+           ("internal-error", "agent-failure", "no-result", "usage") for row in not_done):
+        return EXIT_INFRASTRUCTURE
+    return EXIT_TOOL_BUG
+
+
+def summary_lines(report: BatchReport, out: Path) -> list[str]:
+    aggregate = report.document.aggregate
+    lines = [f"{aggregate.apps} app(s): {aggregate.audited} audited ({aggregate.with_findings} with findings, "
+             f"{aggregate.clean} clean), {aggregate.not_done} not done"]
+    for row in report.document.apps:
+        if row.state != "done":
+            lines.append(f"  {row.state}: {row.package} ({row.where}): {row.reason}: {row.message}")
+    for device, why in report.document.quarantined.items():
+        lines.append(f"  quarantined: {device}: {why}")
+    lines += [f"index: {out / INDEX_HTML}", f"batch: {out / BATCH_JSON}", f"junit: {out / JUNIT_XML}"]
+    return lines
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The output directory: one batch at a time, resumed only when asked
+
+
+class _output_lock:
+    def __init__(self, out: Path, resume: bool) -> None:
+        self.out = out
+        self.resume = resume
+        self.handle: IO[str] | None = None
+
+    def __enter__(self) -> _output_lock:
+        out = self.out
+        if out.exists() and not out.is_dir():
+            raise InputError("--out is a file, not a folder", where=str(out))
+        holds_batch = (out / "apps").is_dir() or (out / "state").is_dir()
+        if holds_batch and not self.resume:
+            raise InputError("this folder holds a batch already", where=str(out),
+                             hint="add --resume to continue it (done apps are skipped), or choose another --out")
+        if out.exists() and not holds_batch and any(p.name != LOCK_FILE for p in out.iterdir()):
+            raise InputError("the output folder exists and is not a batch's", where=str(out),
+                             hint="choose an empty or new folder")
+        out.mkdir(parents=True, exist_ok=True)
+        self.handle = open(out / LOCK_FILE, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            owner = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise InputError(f"another batch is running on this folder ({owner})", where=str(out)) from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()} on {os.uname().nodename}\n")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Celery
+
+
+def run_distributed(options: BatchOptions, store: JobStore, jobs: list[Job], session: str,
+                    progress: Progress) -> dict[str, Settled]:
+    from auditor.batch.distributed import (
+        DEFAULT_VISIBILITY_TIMEOUT_S,
+        TaskSettings,
+        check_broker,
+        make_app,
+        submit,
+    )
+
+    assert options.broker is not None
+    visibility = options.visibility_timeout or DEFAULT_VISIBILITY_TIMEOUT_S
+    app = make_app(options.broker, visibility_timeout=visibility)
+    check_broker(app)
+    settings = TaskSettings(options.pool.max_attempts, options.pool.poison_after, options.pool.analysis_args)
+    waiting = {s.job.key: s for s in submit(app, jobs, store.root, session, settings, visibility)}
+    settled: dict[str, Settled] = {}
+    running: dict[str, str] = {}
+    while waiting:
+        for key, submitted in list(waiting.items()):
+            result = submitted.result
+            state = result.state
+            if state == "STARTED":
+                worker = str((result.info or {}).get("hostname", "")) if isinstance(result.info, dict) else ""
+                if worker and running.get(key) != worker:
+                    running[key] = worker
+                    progress.job_started(submitted.job, worker)
+                    progress.device_state(worker, f"auditing {submitted.job.display}")
+                continue
+            if state not in ("SUCCESS", "FAILURE"):
+                continue
+            del waiting[key]
+            worker = running.pop(key, "")
+            if worker:
+                progress.device_state(worker, "idle")
+            answer = _answer_of(result)
+            settled[key] = answer
+            progress.job_finished(submitted.job, answer.state, answer.reason, answer.message, worker)
+        if waiting:
+            time.sleep(0.5)
+    return settled
+
+
+def _answer_of(result: Any) -> Settled:
+    if result.state == "FAILURE":
+        return Settled("failed", "internal-error", f"the task failed: {result.result!r}")
+    value: dict[str, Any] = result.result or {}
+    state = str(value.get("state", "failed"))
+    return Settled(state if state in ("done", "failed", "poisoned") else "failed",  # type: ignore[arg-type]
+                   str(value.get("reason", "")), str(value.get("message", "")))

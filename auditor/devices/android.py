@@ -1,0 +1,606 @@
+"""The Android backend: an app on an emulator or a device, over adb (adbutils), uiautomator2 and frida-server.
+
+Opening the backend checks every prerequisite in order and fails fast with the fix: the device (the only one, or
+`--serial`, `host:port` connected with `adb connect`), the app (installed, or installed from `--apk`, never with
+`-g`), frida-server (the exact version of the installed frida, started as root), Frida reaching it, uiautomator2.
+
+A launch spawns the package suspended through Frida and passes it through the gate (the audit loads the hooks
+there; see "Early instrumentation" in auditor/instrument.py for why the process is resumed while the agent's
+`init` completes); spawn gating holds every other new process on the device: those of the app (`pkg:push`) pass
+through the gate too, all others are resumed at once. Process ends are reported to the exit listener with their
+reason: `crashed` (the crash's first line from the log), `killed` (by the harness), `exited`, or `device-lost`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import shlex
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from auditor.devices.android_adb import AdbDeviceLike, DeviceLost, Shell, adb_client, select_device
+from auditor.devices.android_apk import ApkMetadata, read_apk
+from auditor.devices.android_server import (
+    ServerManager,
+    ServerSettings,
+    explain_frida_error,
+    explain_problem,
+)
+from auditor.devices.base import (
+    AppState,
+    ExitListener,
+    LogSink,
+    ProcessExit,
+    ProcessGate,
+    ProcessInfo,
+    Screenshot,
+)
+from auditor.errors import DeviceError, InputError, StepFailed
+from auditor.instrument import FridaDevice, FridaTarget, Instrumenter, PendingSpawn
+from auditor.models import AppInfo, DeviceInfo
+
+log = logging.getLogger(__name__)
+
+WATCH_INTERVAL_S = 1.0
+"""How often the app's processes are looked for, to notice one that ended."""
+STOP_WAIT_S = 10.0
+_HOLDER_WAIT_S = 10.0
+
+_FATAL = re.compile(r"AndroidRuntime: FATAL EXCEPTION: (?P<thread>.*)$")
+_FATAL_PROCESS = re.compile(r"AndroidRuntime: Process: (?P<name>[^,\s]+), PID: (?P<pid>\d+)")
+_FATAL_LINE = re.compile(r"AndroidRuntime: (?P<text>\S.*)$")
+_NATIVE_CRASH = re.compile(r"Fatal signal (?P<signal>\d+ \(\w+\)).*?\bpid (?P<pid>\d+) \((?P<name>[^)]*)\)")
+_DIED = re.compile(r"Process (?P<name>\S+) \(pid (?P<pid>\d+)\) has died")
+
+
+@dataclass
+class AndroidOptions:
+    serial: str | None = None
+    """adb serial, or `host:port` of a remote device (connected with `adb connect`); None: the only device."""
+    apk: Path | None = None
+    """Install this APK for the run (`pm install -r -t`, never `-g`)."""
+    reinstall: bool = False
+    """Uninstall the app first (its data and every permission decision go with it)."""
+    server: ServerSettings = field(default_factory=ServerSettings)
+    manage_server: bool = True
+    """Push and start frida-server when it is missing, of another version, or stopped."""
+    server_cache: Path | None = None
+
+
+@dataclass
+class _AndroidProcess:
+    pid: int
+    name: str
+    stop_requested: bool = False
+    crash: str | None = None
+    ended: bool = False
+
+
+def parse_target(target: str) -> str:
+    """`android:PACKAGE` -> PACKAGE (checked for Android's package-name syntax)."""
+    _, _, package = target.partition(":")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+", package):
+        raise InputError(f"{package!r} is not an Android package name (like com.example.shop)")
+    return package
+
+
+class AndroidDriver:
+    """The device screen through uiautomator2."""
+
+    def __init__(self, backend: AndroidBackend) -> None:
+        self._backend = backend
+
+    def dump_hierarchy(self) -> str:
+        return str(self._backend.ui_call("dump the screen", lambda ui: ui.dump_hierarchy(compressed=False)))
+
+    def click(self, x: int, y: int) -> None:
+        self._backend.ui_call(f"tap at ({x}, {y})", lambda ui: ui.click(int(x), int(y)))
+
+    def input_text(self, x: int, y: int, text: str) -> None:
+        self.click(x, y)
+        self._backend.ui_call("type text", lambda ui: ui.send_keys(text, clear=True))
+
+    def press_back(self) -> None:
+        self._backend.ui_call("press Back", lambda ui: ui.press("back"))
+
+    def press_home(self) -> None:
+        self._backend.ui_call("press Home", lambda ui: ui.press("home"))
+
+    def swipe(self, x1: int, y1: int, x2: int, y2: int, duration: float = 0.3) -> None:
+        self._backend.ui_call("swipe", lambda ui: ui.swipe(int(x1), int(y1), int(x2), int(y2), duration))
+
+    def screenshot(self) -> Screenshot:
+        image = self._backend.ui_call("take a screenshot", lambda ui: ui.screenshot(format="pillow"))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return Screenshot(buffer.getvalue(), "image/png")
+
+
+UiFactory = Callable[[AdbDeviceLike], Any]
+FridaFactory = Callable[[FridaTarget], FridaDevice]
+
+
+def connect_ui(device: AdbDeviceLike) -> Any:
+    """uiautomator2 on the device (it pushes and starts its own server; no network needed)."""
+    import uiautomator2
+
+    return uiautomator2.connect(device)
+
+
+class AndroidBackend:
+    """One app on one Android device."""
+
+    kind: Literal["android"] = "android"
+
+    def __init__(
+        self,
+        package: str | None,
+        options: AndroidOptions | None = None,
+        *,
+        adb_device: AdbDeviceLike | None = None,
+        frida_factory: FridaFactory = FridaDevice,
+        ui_factory: UiFactory = connect_ui,
+        frida_version: str = Instrumenter.frida_version,
+    ) -> None:
+        self.options = options or AndroidOptions()
+        self.apk: ApkMetadata | None = read_apk(self.options.apk) if self.options.apk else None
+        if self.apk is not None and package and package != self.apk.package:
+            raise InputError(f"the APK is {self.apk.package}, not {package}", where=str(self.options.apk))
+        resolved = package or (self.apk.package if self.apk else None)
+        if not resolved:
+            raise InputError("name the app: --target android:PACKAGE or --apk FILE")
+        self.package: str = resolved
+        self.shell = Shell(adb_device if adb_device is not None else select_device(adb_client(), self.options.serial))
+        self.serial = self.shell.serial
+        self.user = self.shell.current_user()
+        self._on_exit: ExitListener = lambda _exit: None
+        self._on_log: LogSink = lambda _line: None
+        self._lock = threading.RLock()
+        self._processes: dict[int, _AndroidProcess] = {}
+        self._gate: ProcessGate | None = None
+        self._spawning = threading.Event()
+        self._spawned = threading.Event()
+        self._closed = False
+        self._lost: str | None = None
+        self._threads: list[threading.Thread] = []
+        self._forwarded: str | None = None
+        self.frida: FridaDevice | None = None
+        self.ui: Any = None
+        self._install_app()
+        self.app = self._read_app_info()
+        self.server_state = ""
+        if self.options.manage_server:
+            self.server_state = ServerManager(self.shell, frida_version, self.options.server,
+                                              self.options.server_cache).ensure_running().describe(frida_version)
+        self.frida = self._connect_frida(frida_factory)
+        self.frida.on_lost(self._device_lost)
+        self.ui = self._connect_ui(ui_factory)
+        self.driver = AndroidDriver(self)
+
+    # ------------------------------------------------------------------------------------------------
+    # Opening: each prerequisite in order
+
+    def _install_app(self) -> None:
+        apk = self.apk
+        if apk is not None:
+            if self.options.reinstall:
+                self.shell.run(f"pm uninstall --user {self.user} {shlex.quote(self.package)}")
+            self._install(apk)
+        elif self.options.reinstall:
+            raise InputError("--reinstall needs --apk (the APK to install again)")
+        if not self.shell.package_installed(self.package, self.user):
+            raise DeviceError(
+                f"{self.package} is not installed on device {self.serial} for user {self.user}: "
+                "install it, or give --apk FILE"
+            )
+
+    def _install(self, apk: ApkMetadata) -> None:
+        import adbutils
+
+        # -r replace, -t allow test builds; never -g: every runtime permission must be asked for as a user sees it.
+        try:
+            self.shell.device.install(str(apk.path), nolaunch=True, silent=True, flags=["-r", "-t"])
+        except adbutils.AdbInstallError as exc:
+            raise DeviceError(f"installing {apk.path.name} on device {self.serial} failed: {exc.reason}") from None
+        except (adbutils.AdbError, OSError) as exc:
+            raise DeviceError(f"installing {apk.path.name} on device {self.serial} failed: {exc}") from None
+
+    def _read_app_info(self) -> AppInfo:
+        dump = self.shell.dumpsys_package(self.package)
+        entry = dump.package(self.package)
+        if self.apk is not None:
+            return self.apk.app_info()
+        pulled = self._pull_base_apk()
+        if pulled is not None:
+            return pulled.app_info()
+        return AppInfo(
+            package=self.package,
+            version_name=entry.version_name if entry else "",
+            version_code=entry.version_code if entry else None,
+            target_sdk=entry.target_sdk if entry else None,
+            permissions=sorted(set(entry.requested)) if entry else [],
+        )
+
+    def _pull_base_apk(self) -> ApkMetadata | None:
+        """The installed app's own APK, read like `--apk` (label and manifest as built); None when it cannot be."""
+        paths = self.shell.run(f"pm path --user {self.user} {shlex.quote(self.package)}").output.split()
+        base = next((p[len("package:"):] for p in paths if p.endswith("/base.apk")), None)
+        if base is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="consent-audit-apk-") as folder:
+            local = Path(folder) / "base.apk"
+            try:
+                self.shell.device.sync.pull(base, str(local))
+                return read_apk(local)
+            except Exception as exc:  # noqa: BLE001 - metadata falls back to dumpsys; the audit can go on
+                log.warning("reading %s from the device failed: %s", base, exc)
+                return None
+
+    def _connect_frida(self, factory: FridaFactory) -> FridaDevice:
+        settings = self.options.server
+        if settings.default_port:
+            target = FridaTarget("usb", id=self.serial)
+        else:
+            local = f"tcp:{_free_port()}"
+            try:
+                self.shell.device.forward(local, f"tcp:{settings.port}")
+            except Exception as exc:  # noqa: BLE001 - adbutils raises its own errors and OSError
+                raise DeviceError(f"adb forward to frida-server's port {settings.port} failed: {exc}") from None
+            self._forwarded = local
+            target = FridaTarget("remote", address=f"127.0.0.1:{local[4:]}")
+        try:
+            device = factory(target)
+            parameters = device.parameters()
+        except DeviceError as exc:
+            raise DeviceError(_explained(str(exc))) from None
+        if parameters.get("access") not in (None, "full"):
+            device.close()
+            raise DeviceError(f"frida-server on device {self.serial} does not run as root: {explain_problem('no-root')}")
+        return device
+
+    def _connect_ui(self, factory: UiFactory) -> Any:
+        try:
+            return factory(self.shell.device)
+        except Exception as exc:  # noqa: BLE001 - uiautomator2 raises many kinds when its server cannot start
+            raise DeviceError(f"uiautomator2 could not start on device {self.serial}: {exc}") from None
+
+    # ------------------------------------------------------------------------------------------------
+    # Backend protocol
+
+    @property
+    def frida_device(self) -> FridaDevice:
+        """Where the instrumenter reaches this app's processes (and resumes the ones held suspended)."""
+        assert self.frida is not None
+        return self.frida
+
+    def device_info(self) -> DeviceInfo:
+        return DeviceInfo(
+            backend="android",
+            serial=self.serial,
+            model=self.shell.prop("ro.product.model"),
+            android_version=self.shell.prop("ro.build.version.release"),
+            api_level=self.shell.api_level,
+            abi=self.shell.abi,
+            runtime=f"frida-server {self.server_state}".strip() if self.server_state else "",
+        )
+
+    def app_info(self) -> AppInfo:
+        return self.app
+
+    def set_listeners(self, on_exit: ExitListener, on_log: LogSink) -> None:
+        self._on_exit = on_exit
+        self._on_log = on_log
+        self._start_thread(self._read_log, "android-logcat")
+        self._start_thread(self._watch_processes, "android-process-watch")
+
+    def reset_app(self, clear_data: bool) -> None:
+        """Force-stop; with clear_data, `pm clear` and every runtime permission back to "ask" (revoked, and the
+        user-set / user-fixed flags cleared so the dialog shows again), then checked."""
+        self.stop_app()
+        if not clear_data:
+            return
+        package = shlex.quote(self.package)
+        self.shell.check(f"pm clear --user {self.user} {package}", f"clearing the data of {self.package}")
+        for state in self.shell.dumpsys_package(self.package).runtime_permissions(self.package, self.user).values():
+            if state.fixed_by_system:
+                self._note(f"{state.name} is fixed by the system or a policy ({'|'.join(state.flags)}): left as is")
+                continue
+            permission = shlex.quote(state.name)
+            if state.granted:
+                self.shell.run(f"pm revoke --user {self.user} {package} {permission}")
+            self.shell.run(f"pm clear-permission-flags --user {self.user} {package} {permission} user-set user-fixed")
+        left = [
+            state.name
+            for state in self.shell.dumpsys_package(self.package).runtime_permissions(self.package, self.user).values()
+            if not state.fixed_by_system and (state.granted or state.user_decided)
+        ]
+        if left:
+            raise DeviceError(
+                f"device {self.serial}: could not return {', '.join(left)} of {self.package} to 'ask' "
+                "(pm revoke / clear-permission-flags refused): the run would start with decisions already taken"
+            )
+
+    def launch_app(self, gate: ProcessGate) -> None:
+        """Spawn the app suspended, pass it through `gate`, resume it. Already running: bring it forward."""
+        self._gate = gate
+        frida = self.frida_device
+        frida.enable_spawn_gating(self._on_spawn)
+        if self._live_pids(self.package):
+            self.move_to_foreground()
+            return
+        self._spawned.clear()
+        self._spawning.set()
+        try:
+            try:
+                pid = frida.spawn(self.package)
+            except DeviceError as exc:
+                raise DeviceError(_explained(str(exc))) from None
+            process = self._track(pid, self.package)
+        finally:
+            self._spawning.clear()
+            self._spawned.set()
+        self._admit(process, gate)
+
+    def stop_app(self) -> None:
+        with self._lock:
+            live = [p for p in self._processes.values() if not p.ended]
+            for process in live:
+                process.stop_requested = True
+        self._run_or_lost(f"am force-stop --user {self.user} {shlex.quote(self.package)}")
+        deadline = time.monotonic() + STOP_WAIT_S
+        while time.monotonic() < deadline and self._live_pids(self.package, include_secondary=True):
+            time.sleep(0.2)
+        self._report_gone(self._all_live_pids())
+
+    def move_to_background(self) -> None:
+        self._require_running("move the app to the background")
+        self.driver.press_home()
+
+    def move_to_foreground(self) -> None:
+        """What tapping the app's icon does to a running app: its task comes back, no new launch."""
+        self._require_running("bring the app to the foreground")
+        self._run_or_lost(
+            f"monkey -p {shlex.quote(self.package)} -c android.intent.category.LAUNCHER 1", "bring it forward")
+
+    def app_state(self) -> AppState:
+        alive = bool(self._live_pids(self.package, include_secondary=True))
+        current = self.ui_call("read the foreground app", lambda ui: ui.app_current())
+        foreground = alive and current.get("package") == self.package
+        return AppState(alive=alive, foreground=foreground, activity=str(current.get("activity") or ""))
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.frida is not None:
+            self.frida.close()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=5)
+        if self._forwarded is not None:
+            try:
+                self.shell.device.forward_remove(self._forwarded)
+            except Exception:  # noqa: BLE001 - the device may be gone; nothing to undo then
+                pass
+
+    def __enter__(self) -> AndroidBackend:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------------------------------
+    # Processes
+
+    def processes(self) -> list[ProcessInfo]:
+        with self._lock:
+            return [ProcessInfo(p.pid, p.name) for p in self._processes.values() if not p.ended]
+
+    def _track(self, pid: int, name: str) -> _AndroidProcess:
+        with self._lock:
+            process = self._processes.get(pid)
+            if process is None or process.ended:
+                process = _AndroidProcess(pid, name)
+                self._processes[pid] = process
+            return process
+
+    def _admit(self, process: _AndroidProcess, gate: ProcessGate) -> None:
+        """Through the gate, then resumed (the gate's instrumentation may have resumed it already)."""
+        frida = self.frida_device
+        try:
+            gate(ProcessInfo(process.pid, process.name))
+        except DeviceError as exc:
+            frida.kill(process.pid)
+            raise DeviceError(_explained(str(exc))) from None
+        except BaseException:
+            frida.kill(process.pid)
+            raise
+        frida.resume(process.pid)
+
+    def _on_spawn(self, spawn: PendingSpawn) -> None:
+        """A new process on the device, held by spawn gating (on the Frida device's worker thread)."""
+        frida = self.frida_device
+        ours = spawn.identifier == self.package or spawn.identifier.startswith(self.package + ":")
+        if not ours or self._closed:
+            frida.resume(spawn.pid)
+            return
+        if self._spawning.is_set():
+            # The launch's own spawn may be announced too: wait until it says which pid it got.
+            self._spawned.wait(_HOLDER_WAIT_S)
+        with self._lock:
+            known = spawn.pid in self._processes and not self._processes[spawn.pid].ended
+        if known:
+            return
+        process = self._track(spawn.pid, spawn.identifier)
+        gate = self._gate or (lambda _info: None)
+        try:
+            self._admit(process, gate)
+        except Exception as exc:  # noqa: BLE001 - reported; the process was killed rather than run unobserved
+            self._note(f"process {spawn.identifier} (pid {spawn.pid}) could not be instrumented and was "
+                       f"stopped: {exc}")
+
+    def _live_pids(self, name: str, include_secondary: bool = False) -> list[int]:
+        try:
+            return [pid for pid, process in self.shell.processes()
+                    if process == name or (include_secondary and process.startswith(name + ":"))]
+        except DeviceLost as exc:
+            self._device_lost(str(exc))
+            raise
+
+    def _all_live_pids(self) -> set[int]:
+        return set(self._live_pids(self.package, include_secondary=True))
+
+    def _report_gone(self, alive: set[int]) -> None:
+        """Report the end of every tracked process not in `alive`."""
+        with self._lock:
+            gone = [p for p in self._processes.values() if not p.ended and p.pid not in alive]
+            for process in gone:
+                process.ended = True
+        for process in gone:
+            self._emit_exit(_exit_of(process))
+
+    def _emit_exit(self, exit: ProcessExit) -> None:
+        try:
+            self._on_exit(exit)
+        except Exception:
+            log.exception("exit listener failed")
+
+    def _watch_processes(self) -> None:
+        while not self._closed and self._lost is None:
+            time.sleep(WATCH_INTERVAL_S)
+            with self._lock:
+                tracked = any(not p.ended for p in self._processes.values())
+            if not tracked or self._closed:
+                continue
+            try:
+                self._report_gone(self._all_live_pids())
+            except DeviceError:
+                return
+
+    def _read_log(self) -> None:
+        pending_crash: dict[str, str | None] = {"thread": None, "pid": None}
+        try:
+            for line in self.shell.stream("logcat -v threadtime -T 1"):
+                if self._closed:
+                    return
+                self._interpret_log_line(line, pending_crash)
+                try:
+                    self._on_log(line)
+                except Exception:
+                    log.exception("device log sink failed")
+        except DeviceError:
+            return
+
+    def _interpret_log_line(self, line: str, pending: dict[str, str | None]) -> None:
+        """Remember each crash's first line for its pid (Java: FATAL EXCEPTION / Process: / the exception;
+        native: Fatal signal)."""
+        if _FATAL.search(line):
+            pending["thread"], pending["pid"] = "fatal", None
+            return
+        fatal_process = _FATAL_PROCESS.search(line)
+        if fatal_process and pending["thread"] == "fatal":
+            pending["pid"] = fatal_process["pid"]
+            return
+        if pending["thread"] == "fatal" and pending["pid"] is not None:
+            exception = _FATAL_LINE.search(line)
+            if exception:
+                self._set_crash(int(pending["pid"]), exception["text"])
+            pending["thread"], pending["pid"] = None, None
+            return
+        native = _NATIVE_CRASH.search(line)
+        if native:
+            self._set_crash(int(native["pid"]), f"Fatal signal {native['signal']}")
+            return
+        died = _DIED.search(line)
+        if died:
+            with self._lock:
+                known = int(died["pid"]) in self._processes
+            if known:
+                self._report_gone({pid for pid in self._tracked_pids() if pid != int(died["pid"])})
+
+    def _tracked_pids(self) -> set[int]:
+        with self._lock:
+            return {p.pid for p in self._processes.values() if not p.ended}
+
+    def _set_crash(self, pid: int, text: str) -> None:
+        with self._lock:
+            process = self._processes.get(pid)
+            if process is not None and process.crash is None:
+                process.crash = text
+
+    def _device_lost(self, reason: str) -> None:
+        with self._lock:
+            if self._lost is not None:
+                return
+            self._lost = reason
+            live = [p for p in self._processes.values() if not p.ended]
+            for process in live:
+                process.ended = True
+        for process in live:
+            self._emit_exit(ProcessExit(process.pid, process.name, None, "device-lost", reason))
+
+    # ------------------------------------------------------------------------------------------------
+    # Helpers
+
+    def ui_call(self, what: str, action: Callable[[Any], Any]) -> Any:
+        if self._lost is not None:
+            raise DeviceError(f"device {self.serial} was lost: {self._lost}")
+        try:
+            return action(self.ui)
+        except DeviceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - uiautomator2's errors share no base; each is a device problem
+            raise DeviceError(f"device {self.serial}: could not {what}: {type(exc).__name__}: {exc}") from None
+
+    def _run_or_lost(self, command: str, what: str = "") -> None:
+        try:
+            result = self.shell.run(command)
+        except DeviceLost as exc:
+            self._device_lost(str(exc))
+            raise
+        if not result.ok and what:
+            raise StepFailed(f"could not {what}: {result.one_line}")
+
+    def _require_running(self, what: str) -> None:
+        if not self._live_pids(self.package):
+            raise StepFailed(f"cannot {what}: {self.package} is not running")
+
+    def _note(self, message: str) -> None:
+        try:
+            self._on_log(f"consent-audit: {message}")
+        except Exception:
+            log.exception("device log sink failed")
+
+    def _start_thread(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+
+def _exit_of(process: _AndroidProcess) -> ProcessExit:
+    if process.crash is not None:
+        return ProcessExit(process.pid, process.name, None, "crashed", process.crash)
+    if process.stop_requested:
+        return ProcessExit(process.pid, process.name, None, "killed", "stopped by the harness")
+    return ProcessExit(process.pid, process.name, None, "exited", "")
+
+
+def _explained(message: str) -> str:
+    explanation = explain_frida_error(message)
+    return f"{message} ({explanation})" if explanation else message
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

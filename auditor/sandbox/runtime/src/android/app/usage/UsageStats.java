@@ -1,0 +1,6 @@
+package android.app.usage;
+
+public final class UsageStats {
+    UsageStats() {
+    }
+}

@@ -1,0 +1,6 @@
+package android.bluetooth.le;
+
+public final class ScanSettings {
+    ScanSettings() {
+    }
+}

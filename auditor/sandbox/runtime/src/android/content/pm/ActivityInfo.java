@@ -1,0 +1,6 @@
+package android.content.pm;
+
+public class ActivityInfo extends ComponentInfo {
+    public ActivityInfo() {
+    }
+}

@@ -1,0 +1,5 @@
+package android.location;
+
+public interface OnNmeaMessageListener {
+    void onNmeaMessage(String message, long timestamp);
+}

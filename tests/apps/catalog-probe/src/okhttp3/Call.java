@@ -1,0 +1,5 @@
+package okhttp3;
+
+public interface Call {
+    Request request();
+}

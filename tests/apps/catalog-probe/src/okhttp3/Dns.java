@@ -1,0 +1,38 @@
+package okhttp3;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Stand-in for OkHttp's Dns: SYSTEM is OkHttp 3's anonymous class (okhttp3.Dns$1), Companion.SYSTEM OkHttp 4's
+ * DnsSystem (okhttp3.Dns$Companion$DnsSystem); both resolve through InetAddress.getAllByName.
+ */
+public interface Dns {
+    Dns SYSTEM = new Dns() {
+        @Override
+        public List<InetAddress> lookup(String hostname) throws UnknownHostException {
+            if (hostname == null) {
+                throw new UnknownHostException("hostname == null");
+            }
+            return Arrays.asList(InetAddress.getAllByName(hostname));
+        }
+    };
+
+    List<InetAddress> lookup(String hostname) throws UnknownHostException;
+
+    final class Companion {
+        public static final Dns SYSTEM = new DnsSystem();
+
+        private Companion() {
+        }
+
+        private static final class DnsSystem implements Dns {
+            @Override
+            public List<InetAddress> lookup(String hostname) throws UnknownHostException {
+                return Arrays.asList(InetAddress.getAllByName(hostname));
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package org.apache.http;
+
+public interface HttpResponse {
+}

@@ -1,0 +1,6 @@
+package org.apache.http.impl.client;
+
+public class DefaultHttpClient extends AbstractHttpClient {
+    public DefaultHttpClient() {
+    }
+}

@@ -1,0 +1,61 @@
+"""One attempt as a subprocess with a hard timeout: a stuck audit is stopped, keeps what it recorded (sealed), is
+charged to the job, and a job that times out again and again is poisoned, across resumes too."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from auditor.batch.applist import load_app_list
+from auditor.batch.attempt import run_attempt
+from auditor.batch.devices import SandboxSlot
+from auditor.batch.jobs import JobStore
+from auditor.batch.pool import PoolSettings
+from auditor.batch.progress import Progress
+from auditor.batch.session import BatchOptions, run_batch
+from tests.batch.conftest import MINI, attempts_by_key
+
+pytestmark = pytest.mark.integration
+
+
+def _stuck_list(tmp_path: Path) -> Path:
+    scenario = tmp_path / "stuck.yaml"
+    scenario.write_text("- launchApp: {clearState: true}\n- sleep: 120\n- stopApp\n", encoding="utf-8")
+    listing = tmp_path / "apps.csv"
+    listing.write_text(f"app,scenario\nsandbox:{MINI},{scenario}\n", encoding="utf-8")
+    return listing
+
+
+def test_a_stuck_audit_is_stopped_at_its_limit_and_keeps_its_records(tmp_path: Path) -> None:
+    (job,) = load_app_list(_stuck_list(tmp_path))
+    store = JobStore(tmp_path / "out")
+    store.prepare()
+    outcome = run_attempt(store, job, session="s", mode="local", device="sandbox-1", device_args=[],
+                          time_limit_s=12)
+    assert (outcome.outcome.kind, outcome.outcome.reason) == ("infrastructure", "timeout")
+    assert "limit of 12 s" in outcome.outcome.message
+    assert not outcome.committed and not store.result_dir(job.key).exists()
+    run = store.work_dir(job.key, 1) / "run"
+    assert (run / "manifest.json").is_file(), "SIGTERM ends the audit as an interruption: the run is sealed"
+    markers = [json.loads(line) for line in (run / "markers.jsonl").read_text().splitlines()]
+    assert markers[-1]["kind"] == "run-end" and markers[-1]["status"] == "aborted"
+    (record,) = store.attempts(job.key)
+    assert (record.reason, record.exit_code) == ("timeout", 75)
+
+
+def test_a_job_that_keeps_timing_out_is_poisoned(tmp_path: Path) -> None:
+    listing = _stuck_list(tmp_path)
+    out = tmp_path / "out"
+    settings = PoolSettings(poison_after=2, max_attempts=5, time_limit_s=6, retry_pause_s=0.1)
+    report = run_batch(BatchOptions(app_list=listing, out=out, slots=[SandboxSlot("sandbox-1")], pool=settings),
+                       Progress(io.StringIO(), live=False))
+    assert report.exit_code == 1
+    (row,) = report.document.apps
+    assert (row.state, row.attempts) == ("poisoned", 2)
+    assert [a.reason for records in attempts_by_key(out).values() for a in records] == ["timeout", "timeout"]
+    again = run_batch(BatchOptions(app_list=listing, out=out, slots=[SandboxSlot("sandbox-1")], pool=settings,
+                                   resume=True), Progress(io.StringIO(), live=False))
+    assert again.ran == 0 and again.document.apps[0].state == "poisoned", "not tried again on resume"

@@ -1,0 +1,161 @@
+"""Celery mode against a real Redis (Debian's redis-server, started here on a private port in a temporary folder):
+two worker processes, twenty jobs, one worker child killed with -9 in the middle of an audit. Every job ends done
+exactly once: the killed task goes back to the queue (reject on worker lost), its lost attempt is recorded, and no
+key gets two results."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from auditor.batch.distributed import make_app
+from tests.batch.conftest import attempts_by_key, committed, write_list
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (`make test` installs Debian's redis-server when run as root)")
+    port = _free_port()
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    process = subprocess.Popen([server, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder),
+                                "--save", "", "--appendonly", "no", "--daemonize", "no"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("redis-server did not start")
+        time.sleep(0.1)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _start_worker(redis_url: str, name: str, log_path: Path, *extra: str,
+                  env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "auditor.cli", "worker", "--device", f"sandbox:{name}", "--broker", redis_url,
+             "--loglevel", "WARNING", *extra], stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(env or {})})
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture
+def workers(redis_url: str, tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    started = [_start_worker(redis_url, name, tmp_path / f"worker-{name}.log") for name in ("w1", "w2")]
+    try:
+        yield started
+    finally:
+        _stop(started)
+
+
+def test_worker_settings() -> None:
+    app = make_app("redis://127.0.0.1:1/0", visibility_timeout=7200)
+    conf = app.conf
+    assert (conf.task_acks_late, conf.task_reject_on_worker_lost, conf.worker_prefetch_multiplier,
+            conf.worker_concurrency) == (True, True, 1, 1)
+    assert conf.broker_transport_options["visibility_timeout"] == 7200
+
+
+def test_twenty_jobs_two_workers_one_child_killed(tmp_path: Path, redis_url: str,
+                                                  workers: list[subprocess.Popen[bytes]]) -> None:
+    listing = write_list(tmp_path / "apps.yaml", 20)
+    out = tmp_path / "shared"
+    batch = subprocess.Popen([sys.executable, "-m", "auditor.cli", "batch", str(listing), "--broker", redis_url,
+                              "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    killed_key = ""
+    deadline = time.monotonic() + 240
+    while not killed_key and time.monotonic() < deadline and batch.poll() is None:
+        if (out / "state").is_dir():
+            for key, records in attempts_by_key(out).items():
+                running = [a for a in records if a.ended_at is None]
+                work = out / "state" / key / "work"
+                # Mid-audit: its run directory is being written.
+                if running and any(work.glob("*/run/markers.jsonl")):
+                    os.kill(running[0].pid, signal.SIGKILL)
+                    killed_key = key
+                    break
+        time.sleep(0.2)
+    assert killed_key, "no audit was seen running"
+    output, _ = batch.communicate(timeout=600)
+    text = output.decode(errors="replace")
+    assert batch.returncode == 0, text
+    for process in workers:
+        assert process.poll() is None, "both workers live on (only a pool child was killed)"
+
+    results = committed(out)
+    assert len(results) == 20 and sorted(results) == sorted(attempts_by_key(out))
+    attempts = attempts_by_key(out)
+    killed = attempts[killed_key]
+    assert [a.reason for a in killed][0] == "worker-lost", [a.reason for a in killed]
+    assert killed[-1].reason == "completed" and results[killed_key]["attempt"] == killed[-1].attempt
+    done_attempts = [a for records in attempts.values() for a in records if a.kind == "app"]
+    assert len(done_attempts) == 20, "one completed attempt per job"
+    assert {a.device for a in done_attempts} == {"sandbox-w1", "sandbox-w2"}, "both workers took jobs"
+    document = json.loads((out / "batch.json").read_text())
+    assert [app["state"] for app in document["apps"]] == ["done"] * 20
+    assert document["aggregate"]["audited"] == 20
+
+
+def test_a_worker_whose_device_keeps_failing_is_quarantined(tmp_path: Path, redis_url: str) -> None:
+    good = _start_worker(redis_url, "good", tmp_path / "good.log")
+    broken_log = tmp_path / "broken.log"
+    broken = _start_worker(redis_url, "broken", broken_log, "--quarantine-after", "2",
+                           env={"CONSENT_AUDIT_JAVA_HOME": str(tmp_path / "no-jdk")})
+    try:
+        listing = write_list(tmp_path / "apps.yaml", 3)
+        out = tmp_path / "shared"
+        batch = subprocess.run([sys.executable, "-m", "auditor.cli", "batch", str(listing), "--broker", redis_url,
+                                "--out", str(out)], capture_output=True, text=True, timeout=300)
+        assert batch.returncode == 0, batch.stdout + batch.stderr
+        broken.wait(timeout=60)
+        assert "device sandbox-broken quarantined after 2 infrastructure failures in a row" in broken_log.read_text()
+        assert good.poll() is None
+        attempts = attempts_by_key(out)
+        assert len(committed(out)) == 3
+        assert {a.device for records in attempts.values() for a in records} == {"sandbox-good"}, \
+            "a device failing its checks never gets an attempt"
+    finally:
+        _stop([good, broken])

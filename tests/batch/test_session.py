@@ -1,0 +1,80 @@
+"""Kill the batch process with -9 in the middle, resume: the audits it had running die with it, what it had done is
+kept and not done again, what it had not finished is done once, and nothing is counted twice."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.batch.conftest import attempts_by_key, committed, running_audits, write_list
+
+pytestmark = pytest.mark.integration
+
+
+def _batch(listing: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "auditor.cli", "batch", str(listing), "--devices", "sandbox:2", "--out", str(out),
+            *extra]
+
+
+def _wait_for(condition: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_resume_after_kill_9(tmp_path: Path) -> None:
+    listing = write_list(tmp_path / "apps.yaml", 4)
+    out = tmp_path / "out"
+    log = open(tmp_path / "first.log", "wb")
+    first = subprocess.Popen(_batch(listing, out), stdout=log, stderr=subprocess.STDOUT)
+
+    def one_done_one_running() -> bool:
+        if not (out / "apps").is_dir() or not any((out / "apps").iterdir()):
+            return False
+        return any(a.ended_at is None for records in attempts_by_key(out).values() for a in records)
+
+    try:
+        _wait_for(one_done_one_running, 180, "a job done and another running")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        log.close()
+    before = committed(out)
+    attempts_before = attempts_by_key(out)
+    interrupted = {key for key, records in attempts_before.items() if any(a.ended_at is None for a in records)}
+    assert before and interrupted
+    _wait_for(lambda: not running_audits(out), 15, "the killed batch's audits to end with it")
+
+    second = subprocess.run(_batch(listing, out), capture_output=True, text=True)
+    assert second.returncode == 2 and "--resume" in second.stderr, "a folder holding a batch is resumed on purpose"
+
+    resumed = subprocess.run(_batch(listing, out, "--resume"), capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "already done" in resumed.stderr
+    after = committed(out)
+    assert len(after) == 4
+    for key, result in before.items():
+        assert after[key] == result, "a job done before the kill is not done again"
+    attempts = attempts_by_key(out)
+    for key in before:
+        assert len(attempts[key]) == len(attempts_before[key])
+    for key in interrupted:
+        reasons = [a.reason for a in attempts[key]]
+        assert reasons[-2:] == ["interrupted", "completed"], reasons
+        assert after[key]["attempt"] == len(reasons)
+    assert not any((out / "state" / key / "duplicates").exists() for key in attempts)
+    document = json.loads((out / "batch.json").read_text())
+    assert [app["state"] for app in document["apps"]] == ["done"] * 4
+
+    again = subprocess.run(_batch(listing, out, "--resume"), capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "4 already done, 0 to audit" in again.stderr
+    assert attempts_by_key(out) == attempts

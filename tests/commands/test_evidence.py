@@ -1,0 +1,145 @@
+"""`verify` and `diff` through the CLI: exit codes, what they print, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, main
+from auditor.models import AppLaunched, ProcessStarted, RunEnded, RunStarted, StackRecord
+from auditor.store import RunWriter
+from auditor.testing.factories import APP_FRAME, SDK_FRAME, RunBuilder, run_meta
+
+
+def record(directory: Path, *, sdk_reads_before_consent: bool, app_reads_after_refusal: bool = False) -> Path:
+    """A sealed run of the shop: the ad SDK reads the Android ID before or after the user agrees."""
+    b = RunBuilder()
+    b.mark(RunStarted)
+    b.mark(AppLaunched, clear_state=True)
+    b.mark(ProcessStarted, pid=b.pid, process=b.process)
+    if sdk_reads_before_consent:
+        b.call("settings.android-id", frames=[SDK_FRAME])
+    if app_reads_after_refusal:
+        b.consent("refused")
+        b.call("telephony.imei", frames=[APP_FRAME])
+    b.consent("accepted")
+    if not sdk_reads_before_consent:
+        b.call("settings.android-id", frames=[SDK_FRAME])
+    b.mark(RunEnded, status="completed")
+    writer = RunWriter(directory, run_meta())
+    writer.append_events(b.events, [StackRecord(id=k, frames=v) for k, v in b.stacks.items()])
+    for marker in b.markers:
+        writer.append_marker(marker)
+    writer.write_artifact("screenshots/0001.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    writer.seal()
+    return directory
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_verify_says_intact_and_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = record(tmp_path / "run", sdk_reads_before_consent=True)
+    assert main(["report", str(run)]) == EXIT_FINDINGS
+    capsys.readouterr()
+
+    code, out, err = run_cli(capsys, "verify", str(run))
+
+    assert code == EXIT_CLEAN and err == ""
+    [line] = out.splitlines()
+    assert line.startswith("intact: 5 recorded and 4 derived file(s) match; manifest sha256 ")
+
+
+def test_verify_names_a_one_byte_change_and_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = record(tmp_path / "run", sdk_reads_before_consent=True)
+    screenshot = run / "screenshots" / "0001.svg"
+    data = bytearray(screenshot.read_bytes())
+    data[-3] ^= 0x20
+    screenshot.write_bytes(bytes(data))
+    (run / "notes.txt").write_text("added later")
+
+    code, out, _ = run_cli(capsys, "verify", str(run))
+
+    assert code == EXIT_FINDINGS
+    lines = out.splitlines()
+    assert lines[:2] == ["changed: screenshots/0001.svg", "added: notes.txt"]
+    assert lines[-1].startswith(f"NOT INTACT: {run} does not match its manifest (manifest sha256 ")
+
+
+def test_verify_of_a_report_edited_by_hand(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = record(tmp_path / "run", sdk_reads_before_consent=True)
+    main(["report", str(run)])
+    report = run / "report.html"
+    report.write_text(report.read_text(encoding="utf-8").replace("CN-SDK-PRECONSENT", "CN-NOTHING"), encoding="utf-8")
+    capsys.readouterr()
+
+    code, out, _ = run_cli(capsys, "verify", str(run))
+
+    assert code == EXIT_FINDINGS and out.splitlines()[0] == "changed: report.html"
+
+
+def test_verify_of_something_that_is_not_a_run_is_a_usage_error(capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    code, out, err = run_cli(capsys, "verify", str(tmp_path))
+
+    assert code == EXIT_USAGE and out == ""
+    assert err.strip() == f"consent-audit: error: {tmp_path}: not a run directory (no meta.json)"
+
+
+def test_diff_of_a_fixed_app_exits_0_and_names_the_fix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    old = record(tmp_path / "old", sdk_reads_before_consent=True)
+    new = record(tmp_path / "new", sdk_reads_before_consent=False)
+    html = tmp_path / "diff.html"
+
+    code, out, err = run_cli(capsys, "diff", str(old), str(new), "--rules", "cn-miit", "--html", str(html))
+
+    assert code == EXIT_CLEAN, err
+    lines = out.splitlines()
+    assert lines[-2] == "1 fixed, 0 new, 0 persisting"
+    assert any(line.startswith("  - [high] CN-SDK-PRECONSENT: ") for line in lines)
+    assert lines[-1] == f"diff report: {html}"
+    assert "CN-SDK-PRECONSENT" in html.read_text(encoding="utf-8")
+
+
+def test_diff_with_a_new_finding_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    old = record(tmp_path / "old", sdk_reads_before_consent=False)
+    new = record(tmp_path / "new", sdk_reads_before_consent=False, app_reads_after_refusal=True)
+
+    code, out, _ = run_cli(capsys, "diff", str(old), str(new), "--rules", "cn-miit", "--lang", "zh")
+
+    assert code == EXIT_FINDINGS
+    assert out.splitlines()[-1] == "已整改 0 个，新增 1 个，仍存在 0 个"
+    assert any(line.startswith("  + [high] CN-POST-REFUSAL: ") for line in out.splitlines())
+
+
+def test_diff_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    old = record(tmp_path / "old", sdk_reads_before_consent=False)
+
+    code, _, err = run_cli(capsys, "diff", str(old), str(tmp_path / "missing"))
+    assert code == EXIT_USAGE and err.strip() == f"consent-audit: error: {tmp_path / 'missing'}: not a run directory (no such folder)"
+
+    code, _, err = run_cli(capsys, "diff", str(old), str(old), "--html", str(tmp_path / "no" / "such" / "d.html"))
+    assert code == EXIT_USAGE
+    assert err.strip() == (f"consent-audit: error: {tmp_path / 'no' / 'such'}: "
+                           "the folder for the HTML comparison does not exist")
+
+
+def test_report_writes_every_export_and_prints_the_manifest(capsys: pytest.CaptureFixture[str],
+                                                            tmp_path: Path) -> None:
+    run = record(tmp_path / "run", sdk_reads_before_consent=True)
+
+    code, out, _ = run_cli(capsys, "report", str(run), "--formats", "junit,csv")
+
+    assert code == EXIT_FINDINGS
+    assert f"junit: {run / 'findings.junit.xml'}" in out.splitlines()
+    assert f"events: {run / 'events.csv'}" in out.splitlines()
+    assert not (run / "report.html").exists()
+    assert any(line.startswith("manifest: sha256 ") and line.endswith("(5 recorded files, intact)")
+               for line in out.splitlines())
+
+    code, _, err = run_cli(capsys, "report", str(run), "--formats", "pdf")
+    assert code == EXIT_USAGE and "unknown export format(s) pdf" in err

@@ -1,0 +1,437 @@
+"""Fakes at the three seams of the Android backend, replaying real outputs: an adbutils device (shell commands
+answered from captured `dumpsys package` outputs and real command formats, with the state those commands change),
+a frida.Device (spawn, resume, spawn gating, sessions, scripts whose `init` only answers once the process runs, as
+Java.perform on Android does), and a uiautomator2 device serving captured hierarchy dumps.
+
+Everything they are asked is written into one shared `journal`, so tests check the order of the steps."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import adbutils
+from PIL import Image
+
+from auditor.testing.fixtures import android_fixture
+
+U2_APK = Path(adbutils.__file__).parent.parent / "uiautomator2" / "assets" / "app-uiautomator.apk"
+"""A real APK that ships in a package the project depends on (uiautomator2's helper app)."""
+
+
+@dataclass
+class ShellAnswer:
+    returncode: int
+    output: bytes
+    command: str = ""
+
+
+class FakeConnection:
+    def __init__(self, lines: list[str]) -> None:
+        import io
+
+        self.conn = self
+        self._data = io.BytesIO("".join(line + "\n" for line in lines).encode("utf-8"))
+        self.closed = False
+
+    def makefile(self, mode: str) -> Any:
+        return self._data
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeSync:
+    def __init__(self, device: FakeAdbDevice) -> None:
+        self._device = device
+
+    def pull(self, remote: str, local: str) -> None:
+        self._device.journal.append(f"adb pull {remote}")
+        source = self._device.files.get(remote)
+        if source is None:
+            raise adbutils.AdbError(f"remote object '{remote}' does not exist")
+        shutil.copyfile(source, local)
+
+
+def permission_line_change(text: str, permission: str, *, revoke: bool = False, clear_flags: bool = False) -> str:
+    """What `pm revoke` / `pm clear-permission-flags ... user-set user-fixed` do to the dump's line of `permission`."""
+
+    def change(match: re.Match[str]) -> str:
+        line = match.group(0)
+        if revoke:
+            line = line.replace("granted=true", "granted=false")
+        if clear_flags:
+            line = re.sub(r"\|?USER_(SET|FIXED)\|?", lambda m: "|" if m.group(0).count("|") == 2 else "", line)
+        return line
+
+    return re.sub(rf"(?m)^\s*{re.escape(permission)}: granted=.*$", change, text)
+
+
+class FakeAdbDevice:
+    """An adbutils.AdbDevice replaying a device: getprop, users, packages, processes, dumpsys, frida-server."""
+
+    def __init__(self, journal: list[str], *, serial: str = "emulator-5554", package: str = "com.example.pkmproject",
+                 dumpsys: str = "dumpsys-package/manet-pkmproject-package-dump.txt", user: int = 0,
+                 abi: str = "x86_64", root: bool = True, server_version: str | None = "17.25.2",
+                 server_running: bool = True) -> None:
+        self.journal = journal
+        self._serial = serial
+        self.package = package
+        raw = android_fixture(dumpsys).read_bytes()
+        self.dumpsys_text = raw.decode("utf-16") if raw[:2] == b"\xff\xfe" else raw.decode("utf-8")
+        self.user = user
+        self.installed: set[str] = {package}
+        self.props = {
+            "ro.product.model": "sdk_gphone64_x86_64",
+            "ro.build.version.release": "14",
+            "ro.build.version.sdk": "34",
+            "ro.product.cpu.abi": abi,
+        }
+        self.root = root
+        self.server_files: dict[str, str] = {"frida-server": server_version} if server_version else {}
+        """frida-server binaries in /data/local/tmp: name -> version."""
+        self.processes: dict[int, str] = {4100: "/system/bin/surfaceflinger"}
+        if server_running:
+            self.processes[4200] = "frida-server"
+        self.refuse_revoke: set[str] = set()
+        self.files: dict[str, Path] = {}
+        self.logcat: list[str] = []
+        self.pushed: list[tuple[str, str]] = []
+        self.installs: list[dict[str, Any]] = []
+        self.start_output = ""
+        self.lost: str | None = None
+        self.sync = FakeSync(self)
+        self.forwards: list[tuple[str, str]] = []
+        self.extra: list[tuple[re.Pattern[str], Callable[[str], ShellAnswer]]] = []
+
+    @property
+    def serial(self) -> str:
+        return self._serial
+
+    # adbutils API ---------------------------------------------------------------------------------------
+    def shell2(self, cmdargs: str, timeout: float | None = None, encoding: str | None = "utf-8") -> ShellAnswer:
+        if self.lost is not None:
+            raise adbutils.AdbError(self.lost)
+        self.journal.append(f"adb shell {cmdargs}")
+        answer = self._answer(cmdargs)
+        answer.command = cmdargs
+        return answer
+
+    def shell(self, cmdargs: str, stream: bool = False, timeout: float | None = None) -> Any:
+        self.journal.append(f"adb stream {cmdargs}")
+        return FakeConnection(self.logcat)
+
+    def push(self, local: str, remote: str) -> None:
+        self.journal.append(f"adb push {Path(local).name} {remote}")
+        self.pushed.append((local, remote))
+        version = _server_version_of(Path(local))
+        if version:
+            self.server_files[Path(remote).name] = version
+
+    def install(self, path_or_url: str, nolaunch: bool = False, uninstall: bool = False, silent: bool = False,
+                callback: Any = None, flags: list[str] | None = None) -> None:
+        self.journal.append(f"adb install {Path(path_or_url).name} {' '.join(flags or [])}")
+        self.installs.append({"path": path_or_url, "flags": list(flags or []), "nolaunch": nolaunch})
+        self.installed.add(self.package)
+
+    def root(self) -> str:
+        return "restarting adbd as root" if self.root else "adbd cannot run as root in production builds"
+
+    def forward(self, local: str, remote: str, norebind: bool = False) -> None:
+        self.journal.append(f"adb forward {local} {remote}")
+        self.forwards.append((local, remote))
+
+    def forward_remove(self, local: str, raise_non_found: bool = True) -> None:
+        self.journal.append(f"adb forward --remove {local}")
+
+    # The device ----------------------------------------------------------------------------------------
+    def _answer(self, command: str) -> ShellAnswer:
+        for pattern, handler in self.extra:
+            if pattern.search(command):
+                return handler(command)
+
+        def ok(text: str = "") -> ShellAnswer:
+            return ShellAnswer(0, text.encode("utf-8"))
+
+        def fail(text: str, code: int = 1) -> ShellAnswer:
+            return ShellAnswer(code, text.encode("utf-8"))
+
+        if command == "getprop":
+            return ok("".join(f"[{key}]: [{value}]\n" for key, value in self.props.items()))
+        if command == "id -u":
+            return ok("0\n" if self.root else "2000\n")
+        if command.startswith("su "):
+            return fail("/system/bin/sh: su: inaccessible or not found\n", 127)
+        if command == "am get-current-user":
+            return ok(f"{self.user}\n")
+        if command in ("ps -A", "ps"):
+            rows = ["USER           PID  PPID     VSZ    RSS WCHAN            ADDR S NAME"]
+            rows += [f"u0_a123      {pid}   1 1000 100 0 0 S {name}" for pid, name in sorted(self.processes.items())]
+            return ok("\n".join(rows) + "\n")
+        match = re.fullmatch(r"pm path --user (\d+) (\S+)", command)
+        if match:
+            if match[2] in self.installed and int(match[1]) == self.user:
+                return ok(f"package:/data/app/~~x==/{match[2]}-y==/base.apk\n")
+            return fail("")
+        match = re.fullmatch(r"dumpsys package (\S+)", command)
+        if match:
+            return ok(self.dumpsys_text if match[1] == self.package else f"Unable to find package: {match[1]}\n")
+        match = re.fullmatch(r"am force-stop --user (\d+) (\S+)", command)
+        if match:
+            self.processes = {pid: name for pid, name in self.processes.items()
+                              if not (name == match[2] or name.startswith(match[2] + ":"))}
+            return ok()
+        match = re.fullmatch(r"pm clear --user (\d+) (\S+)", command)
+        if match:
+            return ok("Success\n")
+        match = re.fullmatch(r"pm revoke --user (\d+) (\S+) (\S+)", command)
+        if match:
+            if match[3] in self.refuse_revoke:
+                return fail(f"Exception occurred while executing 'revoke':\njava.lang.SecurityException: {match[3]}\n", 255)
+            self.dumpsys_text = permission_line_change(self.dumpsys_text, match[3], revoke=True)
+            return ok()
+        match = re.fullmatch(r"pm clear-permission-flags --user (\d+) (\S+) (\S+) user-set user-fixed", command)
+        if match:
+            if match[3] not in self.refuse_revoke:
+                self.dumpsys_text = permission_line_change(self.dumpsys_text, match[3], clear_flags=True)
+            return ok()
+        match = re.fullmatch(r"pm uninstall --user (\d+) (\S+)", command)
+        if match:
+            self.installed.discard(match[2])
+            return ok("Success\n")
+        match = re.fullmatch(r"/data/local/tmp/(\S+) --version", command)
+        if match:
+            if match[1] not in self.server_files:
+                return fail(f"/system/bin/sh: /data/local/tmp/{match[1]}: not found\n", 127)
+            return ok(self.server_files[match[1]] + "\n")
+        if command.startswith("chmod 755 "):
+            return ok()
+        match = re.fullmatch(r"/data/local/tmp/(\S+) -D(?: -l (\S+))?", command)
+        if match:
+            if self.start_output:
+                return fail(self.start_output, 126)
+            self.processes[4300] = match[1]
+            return ok()
+        match = re.fullmatch(r"kill ([\d ]+)", command)
+        if match:
+            for pid in match[1].split():
+                self.processes.pop(int(pid), None)
+            return ok()
+        if command.startswith("monkey -p "):
+            return ok("Events injected: 1\n")
+        if command == "getenforce":
+            return ok("Enforcing\n")
+        return fail(f"/system/bin/sh: {command.split()[0]}: not found\n", 127)
+
+
+def _server_version_of(binary: Path) -> str | None:
+    name = re.search(r"frida-server-(\d+\.\d+\.\d+)", binary.name)
+    return name.group(1) if name else None
+
+
+# ------------------------------------------------------------------------------------------------------------
+# frida
+
+
+@dataclass
+class FakeSpawn:
+    pid: int
+    identifier: str
+
+
+class FakeExports:
+    def __init__(self, script: FakeScript) -> None:
+        self._script = script
+
+    def init(self, request: dict[str, Any]) -> dict[str, Any]:
+        script = self._script
+        # As frida's blocking RPC call does: the request leaves through Script.post, then the caller waits.
+        script.post(["frida:rpc", 1, "call", "init", [request]])
+        if not script.process.running.wait(10):
+            raise TimeoutError("init never answered: the process was not resumed")
+        script.journal.append(f"agent {script.process.pid}: init answered")
+        return {"ts": time.time() * 1000, "installed": [], "failed": []}
+
+    def cursor(self) -> dict[str, Any]:
+        self._script.journal.append(f"agent {self._script.process.pid}: cursor")
+        return {"ts": time.time() * 1000, "seq": 0}
+
+    def finish(self) -> dict[str, Any]:
+        return {"ts": time.time() * 1000, "seq": 0}
+
+
+class FakeScript:
+    def __init__(self, process: FakeProcess, journal: list[str]) -> None:
+        self.process = process
+        self.journal = journal
+        self.exports_sync = FakeExports(self)
+
+    def on(self, signal: str, callback: Callable[..., Any]) -> None:
+        pass
+
+    def set_log_handler(self, handler: Callable[[str, str], None]) -> None:
+        pass
+
+    def load(self) -> None:
+        self.journal.append(f"frida load agent into {self.process.pid}")
+
+    def post(self, message: Any, data: bytes | None = None) -> None:
+        # Java.perform on Android: the hooks are registered now, installed once the app's class loader exists.
+        self.journal.append(f"agent {self.process.pid}: {message[3]} posted")
+
+    def unload(self) -> None:
+        pass
+
+
+class FakeSession:
+    def __init__(self, process: FakeProcess, journal: list[str]) -> None:
+        self.process = process
+        self.journal = journal
+        self.detached: Callable[..., None] | None = None
+
+    def on(self, signal: str, callback: Callable[..., None]) -> None:
+        if signal == "detached":
+            self.detached = callback
+
+    def create_script(self, code: str, name: str | None = None) -> FakeScript:
+        return FakeScript(self.process, self.journal)
+
+    def detach(self) -> None:
+        if self.detached is not None:
+            self.detached("application-requested", None)
+
+
+@dataclass
+class FakeProcess:
+    pid: int
+    name: str
+    running: threading.Event = field(default_factory=threading.Event)
+
+
+class FakeFridaDevice:
+    """A frida.Device: spawn and gating hold processes until resume; signals are delivered like Frida does."""
+
+    def __init__(self, journal: list[str], adb: FakeAdbDevice | None = None, *, access: str = "full") -> None:
+        self.journal = journal
+        self.adb = adb
+        self.id = adb.serial if adb is not None else "emulator-5554"
+        self.access = access
+        self.handlers: dict[str, list[Callable[..., Any]]] = {}
+        self.processes: dict[int, FakeProcess] = {}
+        self.next_pid = 5000
+        self.spawn_error: Exception | None = None
+        self.attach_error: Exception | None = None
+        self.gating = False
+
+    def on(self, signal: str, callback: Callable[..., Any]) -> None:
+        self.handlers.setdefault(signal, []).append(callback)
+
+    def off(self, signal: str, callback: Callable[..., Any]) -> None:
+        self.handlers.get(signal, []).remove(callback)
+
+    def query_system_parameters(self) -> dict[str, Any]:
+        return {"access": self.access, "os": {"id": "android", "name": "Android", "version": "14"}}
+
+    def spawn(self, program: str) -> int:
+        if self.spawn_error is not None:
+            raise self.spawn_error
+        pid = self._new_process(program)
+        self.journal.append(f"frida spawn {program} -> {pid}")
+        return pid
+
+    def _new_process(self, name: str) -> int:
+        self.next_pid += 1
+        pid = self.next_pid
+        self.processes[pid] = FakeProcess(pid, name)
+        if self.adb is not None:
+            self.adb.processes[pid] = name
+        return pid
+
+    def resume(self, pid: int) -> None:
+        self.journal.append(f"frida resume {pid}")
+        self.processes[pid].running.set()
+
+    def kill(self, pid: int) -> None:
+        self.journal.append(f"frida kill {pid}")
+        if self.adb is not None:
+            self.adb.processes.pop(pid, None)
+
+    def enable_spawn_gating(self) -> None:
+        self.journal.append("frida enable spawn gating")
+        self.gating = True
+
+    def disable_spawn_gating(self) -> None:
+        self.journal.append("frida disable spawn gating")
+        self.gating = False
+
+    def enumerate_pending_spawn(self) -> list[FakeSpawn]:
+        return []
+
+    def attach(self, pid: int) -> FakeSession:
+        if self.attach_error is not None:
+            raise self.attach_error
+        self.journal.append(f"frida attach {pid}")
+        return FakeSession(self.processes[pid], self.journal)
+
+    # What the device does on its own ---------------------------------------------------------------------
+    def system_starts(self, name: str) -> int:
+        """Android starts a process (a `:push` service, another app): held by gating, announced by spawn-added."""
+        pid = self._new_process(name)
+        for handler in list(self.handlers.get("spawn-added", [])):
+            handler(FakeSpawn(pid, name))
+        return pid
+
+    def lose(self) -> None:
+        for handler in list(self.handlers.get("lost", [])):
+            handler()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# uiautomator2
+
+
+class FakeUi:
+    """A uiautomator2 device: screens are captured dumps; taps are journaled and may switch the screen."""
+
+    def __init__(self, journal: list[str], screens: dict[str, str], current: str, *,
+                 foreground: tuple[str, str] = ("com.example.pkmproject", ".MainActivity")) -> None:
+        self.journal = journal
+        self.screens = screens
+        self.current = current
+        self.foreground = foreground
+        self.on_click: Callable[[int, int], None] | None = None
+
+    def dump_hierarchy(self, compressed: bool = False) -> str:
+        return self.screens[self.current]
+
+    def click(self, x: int, y: int) -> None:
+        self.journal.append(f"ui click {x} {y}")
+        if self.on_click is not None:
+            self.on_click(x, y)
+
+    def press(self, key: str) -> None:
+        self.journal.append(f"ui press {key}")
+
+    def send_keys(self, text: str, clear: bool = False) -> None:
+        self.journal.append(f"ui type {text!r}")
+
+    def swipe(self, x1: int, y1: int, x2: int, y2: int, duration: float) -> None:
+        self.journal.append(f"ui swipe {x1} {y1} {x2} {y2}")
+
+    def screenshot(self, format: str = "pillow") -> Image.Image:
+        return Image.new("RGB", (108, 240), (32, 32, 32))
+
+    def app_current(self) -> dict[str, str]:
+        package, activity = self.foreground
+        return {"package": package, "activity": activity}
+
+
+def fixture_text(relative: str) -> str:
+    data = android_fixture(relative).read_bytes()
+    return data.decode("utf-8-sig")

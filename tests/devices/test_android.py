@@ -1,0 +1,438 @@
+"""The Android backend's orchestration, step by step, through fakes at the adbutils, frida and uiautomator2 seams
+replaying real outputs: opening (device, app, frida-server, Frida, uiautomator2), clean state without pre-granting,
+spawn -> instrument -> resume order, spawn gating, exits and crashes, a lost device, the driver on real dumps."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import frida
+import pytest
+
+from auditor.agent import agent_is_current, build_agent
+from auditor.catalog import load_catalog
+from auditor.devices.android import AndroidBackend, AndroidOptions, parse_target
+from auditor.devices.android_server import ServerSettings
+from auditor.devices.base import ProcessExit, ProcessInfo
+from auditor.errors import DeviceError, InputError, StepFailed
+from auditor.instrument import FridaDevice, FridaTarget, Instrumenter
+from auditor.models import CoverageRecord, HookEvent, StackRecord
+from auditor.scenario.dialogs import detect_permission_dialog
+from auditor.scenario.hierarchy import parse_hierarchy
+from auditor.testing.fixtures import hierarchy_fixtures
+from tests.devices.android_support import U2_APK, FakeAdbDevice, FakeFridaDevice, FakeUi, fixture_text
+
+PACKAGE = "com.example.pkmproject"
+
+
+class Device:
+    """One fake device behind all three seams, with the journal they share."""
+
+    def __init__(self, **adb_options: object) -> None:
+        self.journal: list[str] = []
+        self.adb = FakeAdbDevice(self.journal, **adb_options)  # type: ignore[arg-type]
+        self.frida = FakeFridaDevice(self.journal, self.adb)
+        self.ui = FakeUi(self.journal, {"home": fixture_text("plain-screen/buccancs-devices-screen.xml")}, "home",
+                         foreground=(self.adb.package, ".MainActivity"))
+        self.targets: list[FridaTarget] = []
+        self.exits: list[ProcessExit] = []
+        self.log: list[str] = []
+
+    def open(self, package: str | None = PACKAGE, **options: object) -> AndroidBackend:
+        def frida_factory(target: FridaTarget) -> FridaDevice:
+            self.targets.append(target)
+            return FridaDevice(target, raw=self.frida)
+
+        backend = AndroidBackend(package, AndroidOptions(**options), adb_device=self.adb,  # type: ignore[arg-type]
+                                 frida_factory=frida_factory, ui_factory=lambda _adb: self.ui)
+        return backend
+
+    def listen(self, backend: AndroidBackend) -> None:
+        backend.set_listeners(self.exits.append, self.log.append)
+
+    def after(self, marker: str) -> list[str]:
+        return self.journal[self.journal.index(marker):]
+
+
+@pytest.fixture
+def device() -> Device:
+    return Device()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Opening
+
+
+def test_target_syntax() -> None:
+    assert parse_target("android:com.example.shop") == "com.example.shop"
+    with pytest.raises(InputError, match="not an Android package name"):
+        parse_target("android:shop")
+
+
+def test_open_reads_device_and_app_and_reaches_frida_on_the_serial(device: Device) -> None:
+    with device.open() as backend:
+        info = backend.device_info()
+        assert (info.backend, info.serial, info.android_version, info.api_level, info.abi) == (
+            "android", "emulator-5554", "14", 34, "x86_64")
+        app = backend.app_info()
+        # The installed APK could not be pulled: metadata from `dumpsys package`.
+        assert (app.package, app.version_name, app.version_code, app.target_sdk) == (PACKAGE, "1.0.0", 1, 36)
+        assert "android.permission.ACCESS_FINE_LOCATION" in app.permissions
+        assert device.targets == [FridaTarget("usb", id="emulator-5554")]
+        assert backend.frida_device.raw is device.frida
+
+
+def test_installed_app_metadata_comes_from_its_own_apk(device: Device) -> None:
+    device.adb.package = "com.github.uiautomator"
+    device.adb.installed = {"com.github.uiautomator"}
+    device.adb.files["/data/app/~~x==/com.github.uiautomator-y==/base.apk"] = U2_APK
+    with device.open("com.github.uiautomator") as backend:
+        app = backend.app_info()
+    assert (app.label, app.version_name, app.target_sdk) == ("ATX", "2.4.0", 32)
+
+
+def test_app_not_installed(device: Device) -> None:
+    device.adb.installed = set()
+    with pytest.raises(DeviceError, match=f"{PACKAGE} is not installed on device emulator-5554 for user 0"):
+        device.open()
+
+
+def test_apk_is_installed_without_granting(device: Device) -> None:
+    device.adb.package = "com.github.uiautomator"
+    device.adb.installed = set()
+    with device.open(None, apk=U2_APK, reinstall=True) as backend:
+        assert backend.package == "com.github.uiautomator"
+        assert backend.app_info().label == "ATX"
+    uninstall = device.journal.index("adb shell pm uninstall --user 0 com.github.uiautomator")
+    install = device.journal.index("adb install app-uiautomator.apk -r -t")
+    assert uninstall < install
+    assert device.adb.installs[0]["nolaunch"] is True
+    assert all("-g" not in call["flags"] for call in device.adb.installs)
+
+
+def test_apk_of_another_package_is_refused(device: Device) -> None:
+    with pytest.raises(InputError, match="the APK is com.github.uiautomator, not com.example.other"):
+        device.open("com.example.other", apk=U2_APK)
+
+
+def test_reinstall_needs_an_apk(device: Device) -> None:
+    with pytest.raises(InputError, match="--reinstall needs --apk"):
+        device.open(reinstall=True)
+
+
+def test_frida_without_root_access_is_explained(device: Device) -> None:
+    device.frida.access = "jailed"
+    with pytest.raises(DeviceError, match="does not run as root"):
+        device.open()
+
+
+def test_alternate_port_is_reached_through_adb_forward(device: Device) -> None:
+    device.adb.server_files["fs-helper"] = "17.25.2"
+    device.adb.processes[4400] = "fs-helper"
+    with device.open(server=ServerSettings(name="fs-helper", port=27500)) as backend:
+        local, remote = device.adb.forwards[0]
+        assert remote == "tcp:27500" and local.startswith("tcp:")
+        assert device.targets == [FridaTarget("remote", address=f"127.0.0.1:{local[4:]}")]
+        assert backend.frida_device.target.kind == "remote"
+    assert f"adb forward --remove {local}" in device.journal
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Clean state
+
+
+def test_reset_clears_data_and_returns_every_runtime_permission_to_ask(device: Device) -> None:
+    with device.open() as backend:
+        device.journal.clear()
+        backend.reset_app(clear_data=True)
+    commands = [e[len("adb shell "):] for e in device.journal if e.startswith("adb shell ") and
+                not e.startswith(("adb shell ps", "adb shell dumpsys"))]
+    assert commands == [
+        f"am force-stop --user 0 {PACKAGE}",
+        f"pm clear --user 0 {PACKAGE}",
+        f"pm revoke --user 0 {PACKAGE} android.permission.ACCESS_FINE_LOCATION",
+        f"pm clear-permission-flags --user 0 {PACKAGE} android.permission.ACCESS_FINE_LOCATION user-set user-fixed",
+        f"pm revoke --user 0 {PACKAGE} android.permission.ACCESS_COARSE_LOCATION",
+        f"pm clear-permission-flags --user 0 {PACKAGE} android.permission.ACCESS_COARSE_LOCATION user-set user-fixed",
+    ]
+    # Checked afterwards on a fresh dump: nothing granted, no user decision left.
+    assert sum(e == f"adb shell dumpsys package {PACKAGE}" for e in device.journal) == 2
+    assert "granted=true, flags=[ USER" not in device.adb.dumpsys_text
+
+
+def test_reset_on_the_current_user_of_a_multi_user_device() -> None:
+    device = Device(package="com.wheelchair.cockpit", dumpsys="dumpsys-package/cockpit-automotive-package-dump-utf16le.txt",
+                    user=10)
+    with device.open("com.wheelchair.cockpit") as backend:
+        backend.reset_app(clear_data=True)
+    assert "adb shell pm clear --user 10 com.wheelchair.cockpit" in device.journal
+    assert "adb shell pm revoke --user 10 com.wheelchair.cockpit android.permission.RECORD_AUDIO" in device.journal
+    assert not any("--user 0" in e for e in device.journal)
+
+
+def test_a_permission_that_stays_granted_fails_the_reset(device: Device) -> None:
+    device.adb.refuse_revoke.add("android.permission.ACCESS_FINE_LOCATION")
+    with device.open() as backend, pytest.raises(
+            DeviceError, match="could not return android.permission.ACCESS_FINE_LOCATION .* to 'ask'"):
+        backend.reset_app(clear_data=True)
+
+
+def test_reset_without_clear_only_stops(device: Device) -> None:
+    with device.open() as backend:
+        device.journal.clear()
+        backend.reset_app(clear_data=False)
+    assert not any("pm " in e for e in device.journal)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Launch: spawn, instrument while held, resume; spawn gating
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.coverage: list[CoverageRecord] = []
+
+    def record_events(self, events: list[HookEvent], stacks: list[StackRecord]) -> None: ...
+
+    def record_coverage(self, coverage: CoverageRecord) -> None:
+        self.coverage.append(coverage)
+
+    def record_agent_log(self, process: ProcessInfo, level: str, message: str) -> None: ...
+
+    def process_detached(self, process: ProcessInfo, reason: str, crash: str | None) -> None: ...
+
+
+@pytest.fixture(scope="module")
+def agent_built() -> None:
+    if not agent_is_current():
+        build_agent()
+
+
+def instrumented_gate(backend: AndroidBackend, journal: list[str]) -> tuple[Callable[[ProcessInfo], None], Instrumenter]:
+    instrumenter = Instrumenter(load_catalog(), Sink(), device=backend.frida_device)
+
+    def gate(process: ProcessInfo) -> None:
+        journal.append(f"gate {process.name} {process.pid}")
+        instrumenter.instrument(process)
+
+    return gate, instrumenter
+
+
+def test_launch_spawns_instruments_then_resumes(device: Device, agent_built: None) -> None:
+    with device.open() as backend:
+        gate, instrumenter = instrumented_gate(backend, device.journal)
+        device.listen(backend)
+        backend.reset_app(clear_data=True)
+        device.journal.append("-- launch")
+        backend.launch_app(gate)
+        pid = device.frida.next_pid
+        steps = [e for e in device.after("-- launch") if e.startswith(("frida", "gate", "agent"))]
+        assert steps == [
+            "frida enable spawn gating",
+            f"frida spawn {PACKAGE} -> {pid}",
+            f"gate {PACKAGE} {pid}",
+            f"frida attach {pid}",
+            f"frida load agent into {pid}",
+            f"agent {pid}: init posted",       # Java.perform registered its hooks...
+            f"agent {pid}: cursor",            # ...which this answer proves...
+            f"frida resume {pid}",             # ...so the process may run: the hooks go in before app code,
+            f"agent {pid}: init answered",     # and init answers once they are in. Not resumed twice.
+        ]
+        assert backend.processes() == [ProcessInfo(pid, PACKAGE)]
+        assert backend.app_state().foreground
+        instrumenter.close()
+
+
+def test_gated_processes_of_the_app_are_instrumented_others_resumed(device: Device, agent_built: None) -> None:
+    with device.open() as backend:
+        gate, instrumenter = instrumented_gate(backend, device.journal)
+        device.listen(backend)
+        backend.launch_app(gate)
+        device.journal.append("-- later")
+        push = device.frida.system_starts(f"{PACKAGE}:push")
+        other = device.frida.system_starts("com.android.vending")
+        wait_for(lambda: f"agent {push}: init answered" in device.journal and f"frida resume {other}" in device.journal)
+        later = device.after("-- later")
+        assert f"gate {PACKAGE}:push {push}" in later
+        assert later.index(f"agent {push}: init posted") < later.index(f"frida resume {push}")
+        assert not any(e.startswith("gate com.android.vending") for e in later)
+        assert ProcessInfo(push, f"{PACKAGE}:push") in backend.processes()
+        instrumenter.close()
+
+
+def test_close_resumes_what_is_still_held(device: Device) -> None:
+    backend = device.open()
+    backend.frida_device.enable_spawn_gating(lambda spawn: None)  # a handler that never resumes
+    pid = device.frida.system_starts("com.example.other")
+    wait_for(lambda: backend.frida_device.held() == [pid])
+    backend.close()
+    assert f"frida resume {pid}" in device.journal
+
+
+def test_front_door_failure_is_explained(device: Device) -> None:
+    device.frida.spawn_error = frida.NotSupportedError("unable to find a front-door activity")
+    with device.open() as backend, pytest.raises(DeviceError, match="no launcher activity Frida can start"):
+        backend.launch_app(lambda process: None)
+
+
+def test_gate_failure_kills_the_process_and_explains(device: Device, agent_built: None) -> None:
+    with device.open() as backend:
+        gate, instrumenter = instrumented_gate(backend, device.journal)
+        device.frida.attach_error = frida.NotSupportedError(
+            "need Gadget to attach on jailed Android; its default location is: /root/.cache/frida/gadget.so")
+        with pytest.raises(DeviceError, match="cannot attach .* need Gadget .* google_apis emulator image"):
+            backend.launch_app(gate)
+        pid = device.frida.next_pid
+        assert f"frida kill {pid}" in device.journal and f"frida resume {pid}" not in device.journal
+        instrumenter.close()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Ends of processes
+
+
+def launched(device: Device) -> tuple[AndroidBackend, int]:
+    backend = device.open()
+    device.listen(backend)
+    backend.launch_app(lambda process: None)
+    return backend, device.frida.next_pid
+
+
+def test_exit_is_reported(device: Device) -> None:
+    backend, pid = launched(device)
+    with backend:
+        device.adb.processes.pop(pid)
+        wait_for(lambda: bool(device.exits))
+    assert device.exits == [ProcessExit(pid, PACKAGE, None, "exited", "")]
+
+
+def test_crash_is_reported_with_its_exception(device: Device) -> None:
+    journal: list[str] = []
+    device = Device()
+    device.journal = journal
+    backend = device.open()
+    pid = device.frida.next_pid + 1
+    device.adb.logcat = [
+        f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: FATAL EXCEPTION: main",
+        f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: Process: {PACKAGE}, PID: {pid}",
+        f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: java.lang.IllegalStateException: no consent yet",
+        f"05-14 10:22:31.300  1234  1250 I ActivityManager: Process {PACKAGE} (pid {pid}) has died: fg  TOP",
+    ]
+    backend.launch_app(lambda process: None)
+    device.adb.processes.pop(pid)
+    device.listen(backend)
+    wait_for(lambda: bool(device.exits))
+    backend.close()
+    assert device.exits == [ProcessExit(pid, PACKAGE, None, "crashed",
+                                        "java.lang.IllegalStateException: no consent yet")]
+    assert device.log[:4] == device.adb.logcat
+
+
+def test_stop_reports_killed_by_the_harness(device: Device) -> None:
+    backend, pid = launched(device)
+    with backend:
+        backend.stop_app()
+        assert device.exits == [ProcessExit(pid, PACKAGE, None, "killed", "stopped by the harness")]
+        assert not backend.app_state().alive
+
+
+def test_lost_device_ends_live_processes_and_fails_what_follows(device: Device) -> None:
+    backend, pid = launched(device)
+    with backend:
+        device.frida.lose()
+        wait_for(lambda: bool(device.exits))
+        assert device.exits[0].reason == "device-lost" and device.exits[0].pid == pid
+        with pytest.raises(DeviceError, match="was lost"):
+            backend.driver.dump_hierarchy()
+
+
+def test_adb_transport_error_is_a_lost_device(device: Device) -> None:
+    backend, pid = launched(device)
+    with backend:
+        device.adb.lost = "device 'emulator-5554' not found"
+        with pytest.raises(DeviceError, match="was lost: device 'emulator-5554' not found"):
+            backend.app_state()
+        assert [e.reason for e in device.exits] == ["device-lost"]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The driver
+
+
+def test_driver_on_real_dumps_finds_every_permission_dialog(device: Device) -> None:
+    dumps = {path.name: path.read_bytes().decode("utf-8-sig") for path in hierarchy_fixtures("perm-dialog")}
+    device.ui.screens.update(dumps)
+    with device.open() as backend:
+        for name in dumps:
+            device.ui.current = name
+            dialog = detect_permission_dialog(parse_hierarchy(backend.driver.dump_hierarchy()))
+            assert dialog is not None and "deny" in dialog.controls, name
+
+
+def test_driver_taps_types_and_takes_png_screenshots(device: Device) -> None:
+    with device.open() as backend:
+        backend.driver.click(540, 1200)
+        backend.driver.input_text(100, 200, "alice")
+        backend.driver.press_back()
+        shot = backend.driver.screenshot()
+    assert shot.mime == "image/png" and shot.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert [e for e in device.journal if e.startswith("ui")] == [
+        "ui click 540 1200", "ui click 100 200", "ui type 'alice'", "ui press back"]
+
+
+def test_app_state_tells_foreground_from_background(device: Device) -> None:
+    backend, _ = launched(device)
+    with backend:
+        assert backend.app_state().foreground
+        backend.move_to_background()
+        device.ui.foreground = ("com.google.android.apps.nexuslauncher", ".NexusLauncherActivity")
+        state = backend.app_state()
+        assert state.alive and not state.foreground
+        backend.move_to_foreground()
+        assert f"adb shell monkey -p {PACKAGE} -c android.intent.category.LAUNCHER 1" in device.journal
+        assert "ui press home" in device.journal
+
+
+def test_foreground_when_not_running_is_a_step_failure(device: Device) -> None:
+    with device.open() as backend, pytest.raises(StepFailed, match="is not running"):
+        backend.move_to_foreground()
+
+
+def test_close_twice_and_threads_end(device: Device) -> None:
+    backend, _ = launched(device)
+    backend.close()
+    backend.close()
+    assert not any(t.is_alive() for t in threading.enumerate() if t.name.startswith("android-"))
+
+
+def test_audit_run_over_the_fakes(device: Device, agent_built: None, tmp_path: Path) -> None:
+    """run_audit hands the backend's Frida device to the instrumenter: the whole run goes through the fakes."""
+    from auditor.audit import run_audit
+    from auditor.scenario import load_scenario
+    from auditor.store import read_run
+
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(f"appId: {PACKAGE}\nname: launch and look\n---\n- launchApp: {{clearState: true}}\n"
+                        "- screenshot: first\n- stopApp\n")
+    backend = device.open()
+    outcome = run_audit(backend, load_scenario(scenario), tmp_path / "run", target=f"android:{PACKAGE}")
+    assert outcome.status == "completed", outcome.message
+    run = read_run(tmp_path / "run")
+    assert run.meta.device.backend == "android" and run.meta.app.target_sdk == 36
+    pid = device.frida.next_pid
+    assert [c.pid for c in run.coverage] == [pid]
+    kinds = [m.kind for m in run.markers]
+    assert kinds.index("process-start") < kinds.index("process-end")
+    ended = next(m for m in run.markers if m.kind == "process-end")
+    assert (ended.pid, ended.reason) == (pid, "killed")  # type: ignore[union-attr]
+    assert next(p for p in (tmp_path / "run" / "screenshots").iterdir()).suffix == ".png"

@@ -1,0 +1,44 @@
+"""APK metadata from a real APK (uiautomator2's helper app, shipped in a package the project depends on)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from auditor.devices.android_apk import read_apk
+from auditor.errors import InputError
+from tests.devices.android_support import U2_APK
+
+
+def test_real_apk_metadata() -> None:
+    apk = read_apk(U2_APK)
+    assert apk.package == "com.github.uiautomator"
+    assert apk.label == "ATX"  # resolved from resources.arsc, not the @string reference
+    assert (apk.version_name, apk.version_code, apk.target_sdk) == ("2.4.0", 2004001, 32)
+    assert "android.permission.INTERNET" in apk.permissions and apk.permissions == sorted(apk.permissions)
+    assert apk.launcher_activity == "com.github.uiautomator.MainActivity"
+    info = apk.app_info()
+    assert info.package == apk.package and info.target_sdk == 32 and info.permissions == apk.permissions
+
+
+def test_not_a_zip_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "app.apk"
+    path.write_text("not an apk")
+    with pytest.raises(InputError, match=r"app\.apk: not an APK"):
+        read_apk(path)
+
+
+def test_zip_without_manifest_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.apk"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("classes.dex", b"dex\n035\x00")
+    with pytest.raises(InputError, match="no readable AndroidManifest.xml"):
+        read_apk(path)
+    assert capsys.readouterr().out == ""
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="APK file not found"):
+        read_apk(tmp_path / "none.apk")
