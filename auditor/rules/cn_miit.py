@@ -348,8 +348,8 @@ def consent_dialog_without_choice(timeline: Timeline) -> Iterator[Violation]:
     severity="high",
     title=Text(en="No privacy-policy prompt on first run", zh="首次运行未提示隐私政策"),
     explanation=Text(
-        en="On a first run the app showed no privacy-policy dialog, yet personal information was read {count} times.",
-        zh="首次运行时未弹窗提示隐私政策，但读取个人信息{count}次。",
+        en="On a first run the app showed no privacy-policy dialog, yet personal information was read {times}.",
+        zh="首次运行时未弹窗提示隐私政策，但读取个人信息{times}。",
     ),
     clauses=(
         f"{METHOD_2019} 一、2: 在App首次运行时未通过弹窗等明显方式提示用户阅读隐私政策等收集使用规则",

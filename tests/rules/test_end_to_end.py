@@ -111,14 +111,7 @@ TWINS = tuple(RuleApp(f"{app.folder}-honest", app.category, frozenset(), config=
 TRACKER_HONEST, NAGGING_HONEST, DIALOG_TRICKS_HONEST = TWINS
 ALL_APPS = VIOLATING + TWINS
 
-KNOWN_RULE_BUGS: dict[tuple[str, str], str] = {
-    ("dialog-tricks-honest", "CN-DENY-EXIT"): (
-        "CN-DENY-EXIT reports 'quit' for a process end the scenario caused: the user refused, the app stayed usable, "
-        "then the scenario's `back` step finished the last activity (the sandbox process ends with it, exit 0) "
-        "3-4 s after the refusal, inside exit_after_refusal_s; the rule only excludes ends after an AppStopped "
-        "marker and 'killed' ends, not an end that a back/home step of the scenario caused"
-    ),
-}
+KNOWN_RULE_BUGS: dict[tuple[str, str], str] = {}
 """(app folder, rule): a rule that is wrong on that app today, with the exact problem. Fixed rules fail these
 tests (strict), and the entry goes."""
 
