@@ -13,8 +13,12 @@ from auditor.models import (
     ConsentDialogShown,
     ConsentRefusalIneffective,
     ConsentRefusalUnavailable,
+    ConsentSecondLayer,
     Marker,
     PermissionDecision,
+    PermissionPromptDecision,
+    PermissionPromptOutcome,
+    PermissionPromptShown,
     ProcessEnded,
     ProcessStarted,
     RunEnded,
@@ -56,6 +60,23 @@ def describe_marker(marker: Marker) -> Text:
     if isinstance(marker, ConsentRefusalIneffective):
         return Text(en=f"Refusing (“{marker.control.text}”) only brought the privacy dialog back",
                     zh=f"拒绝（“{marker.control.text}”）后隐私政策弹窗再次出现")
+    if isinstance(marker, ConsentSecondLayer):
+        return Text(en=f"No way to refuse on the privacy dialog itself: opened “{marker.control.text}” to find one",
+                    zh=f"隐私政策弹窗本身没有拒绝选项：点击“{marker.control.text}”进入下一层寻找")
+    if isinstance(marker, PermissionPromptShown):
+        return Text(en=f"The app's own dialog about the {marker.prompt.group} permission was on screen",
+                    zh=f"应用自己的{marker.prompt.group}权限说明弹窗出现")
+    if isinstance(marker, PermissionPromptDecision):
+        tapped = f" (tapped “{marker.control.text}”)" if marker.control else " (pressed Back: no control to decline)"
+        tapped_zh = f"（点击“{marker.control.text}”）" if marker.control else "（按返回键：没有拒绝按钮）"
+        verb = {"accepted": ("went on from", "接受了"), "declined": ("declined", "拒绝了")}[marker.decision]
+        return Text(en=f"The user {verb[0]} the app's own {marker.prompt.group} dialog{tapped}",
+                    zh=f"用户{verb[1]}应用自己的{marker.prompt.group}权限弹窗{tapped_zh}")
+    if isinstance(marker, PermissionPromptOutcome):
+        outcome = {"closed": ("it closed", "弹窗关闭"), "system-request": ("the system asked next", "随后出现系统权限请求"),
+                   "shown-again": ("it came back", "弹窗再次出现"), "other-prompt": ("another dialog followed", "出现另一个弹窗"),
+                   "app-ended": ("the app ended", "应用退出")}[marker.outcome]
+        return Text(en=f"After that answer, {outcome[0]}", zh=f"作答之后，{outcome[1]}")
     if isinstance(marker, ConsentRefusalUnavailable):
         return Text(en="The privacy dialog offers no way to refuse", zh="隐私政策弹窗没有拒绝选项")
     if isinstance(marker, AppLaunched):

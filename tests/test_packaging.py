@@ -64,4 +64,4 @@ def test_installed_wheel_runs_the_demo_offline(wheel, tmp_path):
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "run" / "report.html").is_file()
-    assert "CN-PRECONSENT-COLLECT" in result.stdout
+    assert "CN-SDK-PRECONSENT" in result.stdout

@@ -21,6 +21,7 @@ from auditor.models import (
     HookKind,
     Marker,
     PermissionDecision,
+    PermissionPromptShown,
     ProcessEnded,
     ScreenshotTaken,
     StepStarted,
@@ -334,7 +335,8 @@ def consent_dialog_without_choice(timeline: Timeline) -> Iterator[Violation]:
             dialog = marker.dialog
             if dialog.acknowledge_only:
                 yield Violation(marker=marker, subject="only an acknowledgement to tap")
-            elif dialog.reject is None:
+            elif dialog.reject is None and dialog.more_options is None:
+                # A refusal behind "Manage options" is a choice made hard, judged by CN-CONSENT-UI-ASYMMETRY.
                 yield Violation(marker=marker, subject="no way to refuse")
             if dialog.prechecked:
                 ticked = [c.text for c in dialog.checkboxes if c.checked]
@@ -390,7 +392,7 @@ def no_policy_prompt(timeline: Timeline) -> Iterator[Violation]:
         zh="应用申请{subject}权限时界面上未说明用途，共{times}。",
     ),
     clauses=(
-        f"{METHOD_2019} 二、4: 在申请打开可收集个人信息的权限时，未同时告知用户其目的，或者目的不明确、难以理解",
+        f"{METHOD_2019} 二、3: 在申请打开可收集个人信息的权限时，未同时告知用户其目的，或者目的不明确、难以理解",
         f"{NOTICE_26}: 申请权限时应同步告知目的",
         f"{GBT} §6.5",
     ),
@@ -398,7 +400,8 @@ def no_policy_prompt(timeline: Timeline) -> Iterator[Violation]:
 def permission_without_purpose(timeline: Timeline) -> Iterator[Violation]:
     """
     What it detects: a system permission dialog shown while no text of the app's own on screen (captured with the
-    dialog, and on the screen just before it) says what the permission is for: one text that both names the data
+    dialog, and on the screen just before it, or in the app's own permission dialog shown just before) says what
+    the permission is for: one text that both names the data
     (location, camera, microphone, contacts... in English or Chinese) and gives a reason ("to", "for", "需要",
     "用于"...). "Location unavailable" names the data but states no purpose. Dialogs whose screens were not
     captured are not judged.
@@ -417,6 +420,7 @@ def permission_without_purpose(timeline: Timeline) -> Iterator[Violation]:
         if not screens:
             continue
         texts = [text for screen in screens for text in screen.texts(timeline.app_package)]
+        texts += _soft_ask_message(timeline, decision)
         if not facts.states_purpose(decision.group, texts):
             yield Violation(marker=decision, subject=decision.group)
 
@@ -719,6 +723,18 @@ OBSERVING_STEPS = frozenset({"sleep", "waitFor", "assertVisible", "assertNotVisi
 def _acts_on_app(marker: Marker) -> bool:
     """A scenario step began that acts on the app (back, home, a tap, a relaunch...)."""
     return isinstance(marker, StepStarted) and marker.step is not None and marker.step.name not in OBSERVING_STEPS
+
+
+SOFT_ASK_WINDOW_MS = 30_000
+"""How far back the app's own permission dialog counts as explaining the system dialog that follows it."""
+
+
+def _soft_ask_message(timeline: Timeline, decision: PermissionDecision) -> list[str]:
+    """What the app's own dialogs about the permission said just before the system asked."""
+    position = timeline.position(decision)
+    return [text for marker in timeline.markers[:position]
+            if isinstance(marker, PermissionPromptShown) and decision.ts - marker.ts <= SOFT_ASK_WINDOW_MS
+            and marker.prompt.group in (decision.group, "UNKNOWN") for text in marker.prompt.message]
 
 
 def _feature_between(timeline: Timeline, first: PermissionDecision, second: PermissionDecision) -> bool:

@@ -13,7 +13,7 @@ classes and (on a device's PNG screenshot) colours, and the second screen a refu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from auditor.describe import describe_caller
 from auditor.models import (
@@ -25,7 +25,6 @@ from auditor.models import (
     ConsentSecondLayer,
     ControlColours,
     DialogControl,
-    Marker,
     PermissionDecision,
     PermissionPromptDecision,
     PermissionPromptInfo,
@@ -73,7 +72,6 @@ class Showing:
     outcome: PermissionPromptOutcome | None = None
     system: PermissionDecision | None = None
     """The system permission dialog that followed it (answered), if one did."""
-    evidence: list[Marker] = field(default_factory=list)
 
 
 def showings(timeline: Timeline) -> list[Showing]:

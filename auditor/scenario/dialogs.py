@@ -275,7 +275,8 @@ def _control_candidates(hierarchy: Hierarchy, nodes: list[UiNode]) -> list[_Cand
         else:
             role = role_by_label or role_by_id  # type: ignore[assignment]
             strength = 2 if role_by_label and role_by_id else (1 if role_by_label else 0)
-        target = hierarchy.clickable_target(node, MAX_CONTROL_AREA_SHARE)
+        # Many apps grey out "Agree" until the statement box is ticked: still the dialog's accept control.
+        target = hierarchy.clickable_target(node, MAX_CONTROL_AREA_SHARE, allow_disabled=True)
         if target is None or target.checkable or target.position in seen_targets:
             continue
         seen_targets.add(target.position)

@@ -181,12 +181,14 @@ class Hierarchy:
         found = self.find(selector)
         return found[0] if found else None
 
-    def clickable_target(self, node: UiNode, max_area_share: float = 1.0) -> UiNode | None:
+    def clickable_target(self, node: UiNode, max_area_share: float = 1.0, *,
+                         allow_disabled: bool = False) -> UiNode | None:
         """The view a tap on `node` lands on: the node when clickable, else its nearest clickable ancestor no
-        larger than `max_area_share` of its window (a clickable full-screen container is not a control)."""
+        larger than `max_area_share` of its window (a clickable full-screen container is not a control).
+        `allow_disabled`: a control greyed out for now counts too (an "Agree" enabled only once a box is ticked)."""
         limit = self.window_bounds(node.window).area * max_area_share
         for candidate in (node, *self.ancestors(node)):
-            if candidate.clickable and candidate.enabled and candidate.visible:
+            if candidate.clickable and (candidate.enabled or allow_disabled) and candidate.visible:
                 return candidate if candidate.bounds.area <= limit or limit == 0 else None
         return None
 

@@ -26,6 +26,7 @@ Imitation of the system dialog
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from auditor.models import DialogControl, PermissionPromptInfo
 from auditor.permissions import UNKNOWN_GROUP, classify_permission_message, fold_text
@@ -93,7 +94,10 @@ def detect_permission_prompt(hierarchy: Hierarchy, package: str) -> PermissionPr
     )
 
 
-def control_role(label: str) -> str | None:
+PromptControlRole = Literal["grant", "acknowledge", "decline"]
+
+
+def control_role(label: str) -> PromptControlRole | None:
     """`decline`, `grant` (says it grants or turns on), `acknowledge` (OK, Continue) or None; declines first."""
     if phrases("decline").matches(label):
         return "decline"
@@ -212,5 +216,7 @@ def _tap_target(hierarchy: Hierarchy, node: UiNode, limit: float) -> UiNode | No
     return None
 
 
-def _first(roles: list[tuple[DialogControl, str | None]], wanted: str) -> DialogControl | None:
+def _first(
+    roles: list[tuple[DialogControl, PromptControlRole | None]], wanted: PromptControlRole,
+) -> DialogControl | None:
     return next((control for control, role in roles if role == wanted), None)

@@ -176,10 +176,6 @@ def test_fair_shop_gives_no_dark_pattern_finding(fair: Audit) -> None:
     assert fair.keys() == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CN-NO-PURPOSE (cn_miit.py) reads only the last two screens saved up to the system dialog; the app's own "
-    "permission dialog that stated the purpose just before (recorded as permission-prompt markers) is not among "
-    "them, so an honest soft-ask is reported as a request without a purpose"))
 def test_fair_shop_gives_no_finding_at_all(fair: Audit) -> None:
     assert fair.keys(rules=None) == set()
 

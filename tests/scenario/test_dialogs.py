@@ -316,3 +316,21 @@ def test_an_agreement_beats_an_acknowledgement_and_a_refusal_means_there_is_a_ch
 def test_an_ordinary_alert_with_ok_is_not_a_consent_dialog():
     alert = android_fixture("plain-screen/chaosmonkey-gmail.xml").read_text(encoding="utf-8")
     assert detect_consent_dialog(parse_hierarchy(alert)) is None
+
+
+def test_an_agree_button_greyed_out_until_the_box_is_ticked_is_still_the_accept_control():
+    from auditor.scenario.dialogs import detect_consent_dialog
+    from auditor.scenario.hierarchy import parse_hierarchy
+    from auditor.testing.screens import button, checkbox, layout, screen, text, window
+
+    dump = screen(window("com.example.notes", layout(
+        text("隐私政策"),
+        text("请阅读并同意《用户协议》和《隐私政策》"),
+        checkbox("我已阅读并同意"),
+        button("同意并继续", enabled=False),
+        button("不同意"),
+    )))
+    dialog = detect_consent_dialog(parse_hierarchy(dump))
+    assert dialog is not None and dialog.accept is not None and dialog.reject is not None
+    assert (dialog.accept.text, dialog.reject.text) == ("同意并继续", "不同意")
+    assert [box.text for box in dialog.checkboxes] == ["我已阅读并同意"] and not dialog.prechecked
