@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,18 +59,19 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
     result_path = work / RESULT
     command = run_one_command(job, work / RUN, result_path, device_args, analysis_args or [])
     limit = time_limit_s or job.time_limit_s
-    # The audit's temporary files (the sandbox's app data, a pulled APK) go beside its work folder and are removed
-    # when it ends, however it ends: an audit killed with -9 cannot clean up after itself.
-    scratch = work.parent / f"{work.name}.tmp"
-    scratch.mkdir(exist_ok=True)
-    child_env = {**os.environ, **(env or {}), PARENT_PID_VARIABLE: str(os.getpid()), "TMPDIR": str(scratch)}
     started = time.monotonic()
     with open(work / "run-one.log", "wb") as log:
+        scratch: str | None = None
         try:
+            # The audit's temporary files (the sandbox's app data, a pulled APK) go to a folder of this attempt's
+            # own, removed when it ends, however it ends: an audit killed with -9 cannot clean up after itself.
+            scratch = scratch_folder()
+            child_env = {**os.environ, **(env or {}), PARENT_PID_VARIABLE: str(os.getpid()), "TMPDIR": scratch}
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                        env=child_env, start_new_session=True)
         except OSError as exc:
-            shutil.rmtree(scratch, ignore_errors=True)
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
             outcome = Classification("infrastructure", "cannot-start", f"cannot start run-one: {exc}")
             store.end_attempt(job.key, record, outcome, None)
             return AttemptOutcome(record, outcome)
@@ -96,6 +98,18 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
     write_json_atomically(result_path, result.model_dump(mode="json"))
     committed = store.commit(job.key, work)
     return AttemptOutcome(record, outcome, committed=committed, duplicate=not committed, result=result)
+
+
+def scratch_folder() -> str:
+    """A new, private temporary folder for one attempt (run-one's TMPDIR), with a short path.
+
+    Short, because programs bind UNIX sockets in their TMPDIR and a socket's path holds at most 108 bytes: Frida's
+    device manager starts a helper (idund) listening at TMPDIR/idun-UID/control and silently cuts a longer path,
+    which creates the socket wherever the cut falls. Under the batch's output (OUT/state/KEY/work/NNN.tmp, as it
+    once was) the length has no bound (the --out path, the package name): the cut landed beside the job folders, as
+    a socket named like a job key less its last characters, or inside them. The system's temporary folder also
+    keeps these files off an output folder that hosts share over the network."""
+    return tempfile.mkdtemp(prefix="consent-audit-attempt-")
 
 
 def _wait(process: subprocess.Popen[bytes], limit: float, heartbeat: object) -> bool:

@@ -46,6 +46,8 @@ from auditor.models import AppInfo, DeviceInfo
 log = logging.getLogger(__name__)
 
 LAUNCHER_CLASS = "consentaudit.sandbox.Launcher"
+SYNC_PREFIX = "\x1fconsent-audit-sync "
+"""Starts the line a process writes to its stdout before each answer (DeviceLog.sync); never a log entry."""
 _END_RECORD = re.compile(r" Sandbox: process-end reason=(?P<reason>\S+) code=(?P<code>\S+) detail=(?P<detail>.*)$")
 # -Xshare:off: with class-data sharing, JDK classes mapped from the shared archive (Inet4Address...) can call an
 # inherited method without passing through the hook Frida installed on it; a device has no such archive.
@@ -81,15 +83,24 @@ class SandboxProcess:
     end_record: _EndRecord | None = None
     last_lines: deque[str] = field(default_factory=lambda: deque(maxlen=20))
     ended: threading.Event = field(default_factory=threading.Event)
+    answers: int = 0
+    """Answers read from the control connection so far."""
+    log_synced: int = 0
+    """The last sync mark the stdout reader passed: the log up to answer n has reached the log sink."""
+    log_closed: bool = False
+    """The reader reached the end of stdout: nothing more will come."""
+    log_progress: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def alive(self) -> bool:
         return not self.ended.is_set() and self.popen.poll() is None
 
     def request(self, line: str, timeout: float) -> str:
-        """Send one request and return the payload of an `ok` answer."""
+        """Send one request and return the payload of an `ok` answer, once every log line the process wrote before
+        answering has reached the log sink (a caller that reads the log after a step finds the step's lines)."""
         if self.connection is None or self.reader is None:
             raise ProcessGone(f"process {self.name} has no control connection")
+        verb = line.split(" ")[0]
         with self.lock:
             try:
                 self.connection.settimeout(timeout)
@@ -103,15 +114,33 @@ class SandboxProcess:
                 raise ProcessGone(f"process {self.name} (pid {self.pid}) ended: {exc}") from None
             except TimeoutError:
                 raise DeviceError(
-                    f"sandbox process {self.name} (pid {self.pid}) did not answer {line.split(' ')[0]!r} "
-                    f"within {timeout:.0f} s"
+                    f"sandbox process {self.name} (pid {self.pid}) did not answer {verb!r} within {timeout:.0f} s"
                 ) from None
+            self.answers += 1
+            self._wait_for_log(self.answers, verb, timeout)
         text = payload.decode("utf-8")
         if status == "err":
             raise RequestFailed(text)
         if status != "ok":
             raise DeviceError(f"sandbox process {self.name} answered an unknown header {header!r}")
         return text
+
+    def _wait_for_log(self, answer: int, verb: str, timeout: float) -> None:
+        """Wait until the stdout reader passed the sync mark of `answer` (written before the answer), or stdout
+        ended. The mark is already in the pipe; this waits only for the reader thread to get there."""
+        with self.log_progress:
+            if not self.log_progress.wait_for(lambda: self.log_synced >= answer or self.log_closed, timeout):
+                raise DeviceError(f"sandbox process {self.name} (pid {self.pid}) answered {verb!r}, but its log did "
+                                  f"not reach the log sink within {timeout:.0f} s")
+
+    def log_reached(self, mark: int | None) -> None:
+        """Called by the stdout reader: it passed sync mark `mark`, or reached the end of stdout (None)."""
+        with self.log_progress:
+            if mark is None:
+                self.log_closed = True
+            else:
+                self.log_synced = max(self.log_synced, mark)
+            self.log_progress.notify_all()
 
 
 class SandboxDriver:
@@ -160,9 +189,13 @@ class SandboxDriver:
         try:
             answer = main.request(request, self._backend.request_timeout)
             log.debug("%s: %s", what, answer)
+            # An input may end the app a moment after it was handled (Back on the last screen finishes it): let
+            # the main thread run what the input set off, so that an end it causes belongs to this step.
+            main.request("idle", self._backend.request_timeout)
         except ProcessGone:
-            # The app ended while handling the input (a crash or finish()); the exit listener reports it.
-            return
+            # The app ended because of the input (a crash or finish()): return once its end has been reported, so
+            # the exit is recorded during the step that caused it, not the next one.
+            main.ended.wait(timeout=self._backend.request_timeout)
         except RequestFailed as exc:
             raise StepFailed(f"{what}: {exc}") from None
 
@@ -494,6 +527,11 @@ class SandboxBackend:
         assert stdout is not None
         for raw in stdout:
             line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            if line.startswith(SYNC_PREFIX):
+                mark = line[len(SYNC_PREFIX):]
+                if mark.isdigit():
+                    process.log_reached(int(mark))
+                    continue
             process.last_lines.append(line)
             match = _END_RECORD.search(line)
             if match:
@@ -503,6 +541,7 @@ class SandboxBackend:
             except Exception:
                 log.exception("sandbox log sink failed")
         stdout.close()
+        process.log_reached(None)
         code = process.popen.wait()
         with self._lock:
             hello = self._hellos.pop(process.pid, None)

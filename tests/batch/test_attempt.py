@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import stat
 from pathlib import Path
 
 import pytest
 
+from auditor.batch import attempt
 from auditor.batch.applist import load_app_list
 from auditor.batch.attempt import run_attempt
 from auditor.batch.devices import SandboxSlot
@@ -16,7 +18,7 @@ from auditor.batch.jobs import JobStore
 from auditor.batch.pool import PoolSettings
 from auditor.batch.progress import Progress
 from auditor.batch.session import BatchOptions, run_batch
-from tests.batch.conftest import MINI, attempts_by_key
+from tests.batch.conftest import MINI, attempts_by_key, write_list
 
 pytestmark = pytest.mark.integration
 
@@ -59,3 +61,34 @@ def test_a_job_that_keeps_timing_out_is_poisoned(tmp_path: Path) -> None:
     again = run_batch(BatchOptions(app_list=listing, out=out, slots=[SandboxSlot("sandbox-1")], pool=settings,
                                    resume=True), Progress(io.StringIO(), live=False))
     assert again.ran == 0 and again.document.apps[0].state == "poisoned", "not tried again on resume"
+
+
+def test_an_attempt_under_a_long_output_path_leaves_nothing_beside_its_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """run-one's temporary folder holds UNIX sockets (Frida's idund binds TMPDIR/idun-UID/control), whose paths
+    are cut at 108 bytes. When it lay under OUT/state/KEY/work/, an output path that made OUT/state/KEY just over
+    108 bytes long got a socket named like a job key less its last characters beside the job folders."""
+    (job,) = load_app_list(write_list(tmp_path / "apps.yaml", 1))
+    padding = 110 - len(str(tmp_path / "x" / "state" / job.key)) + 1
+    assert padding >= 1, f"pytest's temporary folder {tmp_path} is too long for this test"
+    out = tmp_path / ("o" * padding)
+    assert len(str(out / "state" / job.key)) == 110
+    store = JobStore(out)
+    store.prepare()
+    scratches: list[str] = []
+    make_scratch = attempt.scratch_folder
+
+    def recorded_scratch() -> str:
+        scratches.append(make_scratch())
+        return scratches[-1]
+
+    monkeypatch.setattr(attempt, "scratch_folder", recorded_scratch)
+    outcome = run_attempt(store, job, session="s", mode="local", device="sandbox-1", device_args=[])
+    assert (outcome.outcome.kind, outcome.committed) == ("app", True), outcome.outcome
+    assert sorted(p.name for p in (out / "state").iterdir()) == [job.key]
+    assert sorted(p.name for p in (out / "apps").iterdir()) == [job.key]
+    sockets = [p for p in out.rglob("*") if stat.S_ISSOCK(p.lstat().st_mode)]
+    assert not sockets, "no socket is bound under the output folder"
+    (scratch,) = scratches
+    assert len(scratch + "/idun-65535/control") < 108, "sockets in run-one's TMPDIR fit in sockaddr_un"
+    assert not Path(scratch).exists(), "the attempt's temporary folder is removed when it ends"

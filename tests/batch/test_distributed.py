@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,8 +84,21 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 @pytest.fixture
-def workers(redis_url: str, tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
-    started = [_start_worker(redis_url, name, tmp_path / f"worker-{name}.log") for name in ("w1", "w2")]
+def worker_tmp() -> Iterator[Path]:
+    """The workers' TMPDIR: their attempts' temporary folders go there, and what a killed attempt leaves is removed
+    with it. A short folder of its own in the system's temporary folder, not under tmp_path: sockets are bound
+    below it (their paths must fit in 108 bytes), and pytest's folders grow with the session number."""
+    folder = Path(tempfile.mkdtemp(prefix="ca-workers-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def workers(redis_url: str, tmp_path: Path, worker_tmp: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    started = [_start_worker(redis_url, name, tmp_path / f"worker-{name}.log", env={"TMPDIR": str(worker_tmp)})
+               for name in ("w1", "w2")]
     try:
         yield started
     finally:
@@ -99,7 +113,7 @@ def test_worker_settings() -> None:
     assert conf.broker_transport_options["visibility_timeout"] == 7200
 
 
-def test_twenty_jobs_two_workers_one_child_killed(tmp_path: Path, redis_url: str,
+def test_twenty_jobs_two_workers_one_child_killed(tmp_path: Path, redis_url: str, worker_tmp: Path,
                                                   workers: list[subprocess.Popen[bytes]]) -> None:
     listing = write_list(tmp_path / "apps.yaml", 20)
     out = tmp_path / "shared"
@@ -137,13 +151,16 @@ def test_twenty_jobs_two_workers_one_child_killed(tmp_path: Path, redis_url: str
     document = json.loads((out / "batch.json").read_text())
     assert [app["state"] for app in document["apps"]] == ["done"] * 20
     assert document["aggregate"]["audited"] == 20
+    left = list(worker_tmp.glob("consent-audit-attempt-*"))
+    assert len(left) == 1, f"every attempt removed its temporary folder, but the killed one: {left}"
 
 
-def test_a_worker_whose_device_keeps_failing_is_quarantined(tmp_path: Path, redis_url: str) -> None:
-    good = _start_worker(redis_url, "good", tmp_path / "good.log")
+def test_a_worker_whose_device_keeps_failing_is_quarantined(tmp_path: Path, redis_url: str,
+                                                           worker_tmp: Path) -> None:
+    good = _start_worker(redis_url, "good", tmp_path / "good.log", env={"TMPDIR": str(worker_tmp)})
     broken_log = tmp_path / "broken.log"
     broken = _start_worker(redis_url, "broken", broken_log, "--quarantine-after", "2",
-                           env={"CONSENT_AUDIT_JAVA_HOME": str(tmp_path / "no-jdk")})
+                           env={"CONSENT_AUDIT_JAVA_HOME": str(tmp_path / "no-jdk"), "TMPDIR": str(worker_tmp)})
     try:
         listing = write_list(tmp_path / "apps.yaml", 3)
         out = tmp_path / "shared"

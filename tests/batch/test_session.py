@@ -4,10 +4,14 @@ kept and not done again, what it had not finished is done once, and nothing is c
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,11 +35,23 @@ def _wait_for(condition: object, timeout: float, what: str) -> None:
     pytest.fail(f"timed out waiting for {what}")
 
 
-def test_resume_after_kill_9(tmp_path: Path) -> None:
+@pytest.fixture
+def batch_env() -> Iterator[dict[str, str]]:
+    """The batches' environment, with a TMPDIR of their own: the audits killed with the first batch leave their
+    temporary folders there (nobody is left to remove them), and they go with it. Short, in the system's temporary
+    folder: sockets are bound below it."""
+    folder = tempfile.mkdtemp(prefix="ca-batch-")
+    try:
+        yield {**os.environ, "TMPDIR": folder}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_resume_after_kill_9(tmp_path: Path, batch_env: dict[str, str]) -> None:
     listing = write_list(tmp_path / "apps.yaml", 4)
     out = tmp_path / "out"
     log = open(tmp_path / "first.log", "wb")
-    first = subprocess.Popen(_batch(listing, out), stdout=log, stderr=subprocess.STDOUT)
+    first = subprocess.Popen(_batch(listing, out), stdout=log, stderr=subprocess.STDOUT, env=batch_env)
 
     def one_done_one_running() -> bool:
         if not (out / "apps").is_dir() or not any((out / "apps").iterdir()):
@@ -54,10 +70,11 @@ def test_resume_after_kill_9(tmp_path: Path) -> None:
     assert before and interrupted
     _wait_for(lambda: not running_audits(out), 15, "the killed batch's audits to end with it")
 
-    second = subprocess.run(_batch(listing, out), capture_output=True, text=True)
+    second = subprocess.run(_batch(listing, out), capture_output=True, text=True, env=batch_env)
     assert second.returncode == 2 and "--resume" in second.stderr, "a folder holding a batch is resumed on purpose"
 
-    resumed = subprocess.run(_batch(listing, out, "--resume"), capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(_batch(listing, out, "--resume"), capture_output=True, text=True, timeout=300,
+                             env=batch_env)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "already done" in resumed.stderr
     after = committed(out)
@@ -75,6 +92,7 @@ def test_resume_after_kill_9(tmp_path: Path) -> None:
     document = json.loads((out / "batch.json").read_text())
     assert [app["state"] for app in document["apps"]] == ["done"] * 4
 
-    again = subprocess.run(_batch(listing, out, "--resume"), capture_output=True, text=True, timeout=120)
+    again = subprocess.run(_batch(listing, out, "--resume"), capture_output=True, text=True, timeout=120,
+                           env=batch_env)
     assert again.returncode == 0 and "4 already done, 0 to audit" in again.stderr
     assert attempts_by_key(out) == attempts

@@ -316,6 +316,8 @@ def test_back_on_the_permission_dialog_denies_this_time_only(probe: Sandbox) -> 
 
 
 def test_background_and_foreground_follow_androids_order(probe: Sandbox) -> None:
+    # The app starts after launch_app returns, as on Android: launch() waits for its main thread to be idle. What
+    # a request caused is in the log when the request returns (the backend waits for its log reader; see below).
     start = len(probe.log.lines)
     probe.launch()
     assert probe.log.lifecycle(start) == [
@@ -354,6 +356,33 @@ def test_system_exit_is_reported_with_its_code(probe: Sandbox) -> None:
         pid, "org.probe", 3, "exited", "System.exit(3)")
     assert not probe.backend.app_state().alive
     assert {node.get("package") for node in probe.screen().nodes()} == {"com.android.launcher3"}
+
+
+def test_a_request_returns_once_the_log_it_caused_reached_the_sink(open_sandbox: Callable[[Path], Sandbox]) -> None:
+    """The log is read from the process's stdout on its own thread, the answers from the control connection: a
+    request returns only once the log reader has passed what the process wrote before answering. A slow sink makes
+    the reader lag behind the answers, as a busy machine does."""
+    probe = open_sandbox(APPS / "probe")
+    recorder = probe.log
+
+    def slow_sink(line: str) -> None:
+        time.sleep(0.05)
+        recorder.on_log(line)
+
+    probe.backend.set_listeners(recorder.on_exit, slow_sink)
+    probe.launch()
+    assert recorder.lifecycle()[-3:] == [
+        "org.probe.MainActivity.onCreate()", "org.probe.MainActivity.onStart()", "org.probe.MainActivity.onResume()",
+    ]
+    mark = len(recorder.lines)
+    probe.backend.move_to_background()
+    assert recorder.lifecycle(mark) == ["org.probe.MainActivity.onPause()", "org.probe.MainActivity.onStop()"]
+    mark = len(recorder.lines)
+    probe.backend.move_to_foreground()
+    assert recorder.lifecycle(mark) == [
+        "org.probe.MainActivity.onRestart()", "org.probe.MainActivity.onStart()", "org.probe.MainActivity.onResume()",
+    ]
+    assert not any(line.startswith("\x1f") for line in recorder.lines), "sync marks are not log lines"
 
 
 def test_uncaught_exception_is_logged_as_fatal_and_reported_as_a_crash(probe: Sandbox) -> None:

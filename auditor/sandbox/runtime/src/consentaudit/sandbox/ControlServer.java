@@ -30,6 +30,7 @@ final class ControlServer implements Runnable {
     private final OutputStream out;
     private final Handler main = new Handler(Looper.getMainLooper());
     private boolean started;
+    private long answers;
 
     private ControlServer(Socket socket) throws IOException {
         this.socket = socket;
@@ -60,6 +61,9 @@ final class ControlServer implements Runnable {
                 }
                 String[] reply = handle(line);
                 byte[] payload = reply[1].getBytes(StandardCharsets.UTF_8);
+                // What the request logged is in the stdout pipe before its answer is on the socket; the mark lets
+                // the backend wait until its log reader got that far.
+                DeviceLog.sync(++answers);
                 synchronized (out) {
                     out.write((reply[0] + " " + payload.length + "\n").getBytes(StandardCharsets.UTF_8));
                     out.write(payload);

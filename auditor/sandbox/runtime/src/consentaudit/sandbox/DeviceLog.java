@@ -15,6 +15,8 @@ public final class DeviceLog {
     private static final PrintStream OUT =
             new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     private static final int PID = (int) ProcessHandle.current().pid();
+    /** Starts a sync line (see {@link #sync}); auditor/devices/sandbox.py has the same text. */
+    static final String SYNC_PREFIX = "\u001fconsent-audit-sync ";
     private static volatile Thread mainThread;
 
     private DeviceLog() {
@@ -41,6 +43,19 @@ public final class DeviceLog {
         }
         synchronized (OUT) {
             OUT.print(text);
+            OUT.flush();
+        }
+    }
+
+    /**
+     * Marks the log's position before answer {@code number} of the control connection: a line no entry can be
+     * (entries start with a digit), which the backend reads and does not pass on. The backend returns answer n to
+     * its caller only once its reader has passed this mark, so every entry written before an answer reaches the log
+     * sink before the request that caused it returns (stdout and the control socket are read on separate threads).
+     */
+    static void sync(long number) {
+        synchronized (OUT) {
+            OUT.print(SYNC_PREFIX + number + "\n");
             OUT.flush();
         }
     }
