@@ -93,3 +93,9 @@ def test_report_rerenders_from_disk_alone(demo_run, capsys):
     after = json.loads((demo_run / "findings.json").read_text())
     assert after["findings"] == before["findings"]
     assert "report:" in capsys.readouterr().out
+
+
+def test_the_demo_ends_by_printing_the_reports_path(demo_run, capsys):
+    main(["report", str(demo_run)])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == f"report: {demo_run / 'report.html'}"

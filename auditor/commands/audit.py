@@ -173,20 +173,21 @@ def report_and_summarise(result: RunAnalysis, lang: str, *, reveal: bool = False
             print(f"  [{finding.severity}] {finding.rule}: {finding.explanation.en}")
     else:
         print("no findings")
-    for label, path in (("findings", paths.findings), ("junit", paths.junit), ("events", paths.csv),
-                        ("report", paths.html)):
-        if path is not None:
-            print(f"{label}: {path}")
+    if suppressed:
+        print(f"{suppressed} suppressed finding(s) (see the report for their reasons)")
+    for rule_id, reason in result.analysis.not_evaluated.items():
+        print(f"not evaluated: {rule_id}: {reason}", file=sys.stderr)
     checked = paths.integrity
     if checked.intact:
         print(f"manifest: sha256 {checked.manifest_sha256} ({checked.evidence_files} recorded files, intact)")
     else:
         print("consent-audit: warning: the run's records do not match its manifest "
               f"(`consent-audit verify {result.run.directory}` says what differs)", file=sys.stderr)
-    if suppressed:
-        print(f"{suppressed} suppressed finding(s) (see the report for their reasons)")
-    for rule_id, reason in result.analysis.not_evaluated.items():
-        print(f"not evaluated: {rule_id}: {reason}", file=sys.stderr)
+    # The report last: it is what a person opens next.
+    for label, path in (("findings", paths.findings), ("junit", paths.junit), ("events", paths.csv),
+                        ("report", paths.html)):
+        if path is not None:
+            print(f"{label}: {path}")
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
