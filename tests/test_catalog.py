@@ -1,4 +1,4 @@
-"""The shipped hook catalog: loads, is consistent, and holds every API the issue-2 table names."""
+"""The shipped hook catalog: loads, is consistent, and holds every API of the core-hooks table."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from auditor.errors import InputError
 from auditor.models import HookKind, PIType
 from auditor.resources import SOURCE_ROOT, data_dir
 
-HOOKS_TABLE = SOURCE_ROOT / "docs" / "dev" / "issue2-hooks.md"
+HOOKS_TABLE = SOURCE_ROOT / "docs" / "dev" / "core-hooks.md"
 CATALOG_FILES = {
     "accounts.yaml", "apps.yaml", "bluetooth.yaml", "capture.yaml", "clipboard.yaml", "components.yaml",
     "content.yaml", "identifiers.yaml", "location.yaml", "native.yaml", "network-state.yaml", "network.yaml",
@@ -21,7 +21,7 @@ CATALOG_FILES = {
 
 
 def table_rows() -> list[dict[str, str]]:
-    """The rows of the issue-2 hook table, keyed by its header cells."""
+    """The rows of the core-hooks table, keyed by its header cells."""
     lines = [line.strip() for line in HOOKS_TABLE.read_text(encoding="utf-8").splitlines()]
     table = [line for line in lines if line.startswith("|") and line.endswith("|")]
     header = [cell.strip() for cell in table[0].strip("|").split("|")]
@@ -168,7 +168,7 @@ def test_table_has_the_expected_size() -> None:
 
 
 @pytest.mark.parametrize("row", table_rows(), ids=lambda row: row["catalog id"])
-def test_every_entry_of_the_issue2_table_is_present(catalog: Catalog, row: dict[str, str]) -> None:
+def test_every_core_hook_is_present(catalog: Catalog, row: dict[str, str]) -> None:
     entry = catalog.get(row["catalog id"])
     assert entry is not None, f"{row['catalog id']} missing from the catalog"
     assert entry.class_name == row["class"]
