@@ -20,6 +20,7 @@ from pathlib import Path
 
 from auditor.batch.applist import Job
 from auditor.batch.jobs import HEARTBEAT_S, RESULT, RUN, AttemptRecord, JobResult, JobStore, Mode
+from auditor.errors import AuditError
 from auditor.outcomes import Classification, classify_exit
 
 PARENT_PID_VARIABLE = "CONSENT_AUDIT_PARENT_PID"
@@ -74,6 +75,7 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
                 shutil.rmtree(scratch, ignore_errors=True)
             outcome = Classification("infrastructure", "cannot-start", f"cannot start run-one: {exc}")
             store.end_attempt(job.key, record, outcome, None)
+            _keep_work(store, job.key, record.attempt)
             return AttemptOutcome(record, outcome)
         timed_out = _wait(process, limit, lambda: store.heartbeat(job.key, record.attempt))
     shutil.rmtree(scratch, ignore_errors=True)
@@ -90,14 +92,29 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
         outcome = Classification("tool-bug", "no-result", "run-one exited 0 without writing its result")
     store.end_attempt(job.key, record, outcome, process.returncode)
     if outcome.kind != "app" or result is None:
+        _keep_work(store, job.key, record.attempt)
         return AttemptOutcome(record, outcome)
     result.attempt, result.device = record.attempt, device
     result.duration_s = round(time.monotonic() - started, 3)
     from auditor.store import write_json_atomically
 
     write_json_atomically(result_path, result.model_dump(mode="json"))
-    committed = store.commit(job.key, work)
+    try:
+        committed = store.commit(job.key, work)
+    except AuditError as exc:
+        # The audit is done but its result could not be stored (a store gone away): the job is not done, and
+        # the next attempt does it again.
+        failed = Classification("infrastructure", "store-failed", f"the result could not be stored: {exc}")
+        store.end_attempt(job.key, record, failed, process.returncode)
+        return AttemptOutcome(record, failed)
     return AttemptOutcome(record, outcome, committed=committed, duplicate=not committed, result=result)
+
+
+def _keep_work(store: JobStore, key: str, attempt: int) -> None:
+    try:
+        store.keep_work(key, attempt)
+    except AuditError:
+        pass  # kept for diagnosis only: the attempt's end is recorded already
 
 
 def scratch_folder() -> str:

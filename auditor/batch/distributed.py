@@ -22,7 +22,7 @@ from typing import Any
 from auditor.batch.applist import Job
 from auditor.batch.attempt import TERMINATE_GRACE_S, run_attempt
 from auditor.batch.devices import DeviceSlot
-from auditor.batch.jobs import HEARTBEAT_S, JobStore
+from auditor.batch.jobs import HEARTBEAT_S, FolderJobStore, JobStore, open_store
 from auditor.errors import AuditError, EnvironmentProblem, InputError
 from auditor.outcomes import KILLED_REASONS
 
@@ -45,6 +45,18 @@ class WorkerContext:
     failures: int = 0
     previous_package: str | None = None
     quarantined: str = ""
+    stores: dict[str, JobStore] = field(default_factory=dict)
+
+    def store_for(self, output: str) -> JobStore:
+        """The batch's store as this host reaches it: the same S3 URL, or the shared folder where this host mounts
+        it (`--output`), prepared once per worker process."""
+        if output not in self.stores:
+            store = open_store(output)
+            if isinstance(store, FolderJobStore) and self.output is not None:
+                store = FolderJobStore(self.output)
+            store.prepare()
+            self.stores[output] = store
+        return self.stores[output]
 
 
 WORKER: WorkerContext | None = None
@@ -115,8 +127,15 @@ def audit_job(task: Any, job_data: dict[str, Any], output: str, session: str,
         raise EnvironmentProblem("this process is not a consent-audit worker (start it with `consent-audit worker`)")
     job = Job.model_validate(job_data)
     settings = TaskSettings(**settings_data)
-    store = JobStore(context.output or Path(output))
-    store.prepare()
+    try:
+        store = context.store_for(output)
+    except AuditError as exc:
+        return _store_failed(task, context, exc)
+    return _audit(task, context, store, job, session, settings)
+
+
+def _audit(task: Any, context: WorkerContext, store: JobStore, job: Job, session: str,
+           settings: TaskSettings) -> dict[str, Any]:
     while True:
         running = store.settle_lost_attempts(job.key, own_pid=os.getpid())
         status = store.status(job.key, poison_after=settings.poison_after)
@@ -132,16 +151,19 @@ def audit_job(task: Any, job_data: dict[str, Any], output: str, session: str,
     slot = context.slot
     try:
         slot.reset(context.previous_package)
-        slot.preflight(store.root)
+        slot.preflight(store.scratch)
     except (AuditError, OSError) as exc:
         _device_failed(task, context, f"check failed: {exc}")
         if task.request.retries >= PREFLIGHT_RETRIES:
             return _answer("failed", "no-device", f"no device passed its checks for it: {exc}")
         raise task.retry(countdown=RETRY_PAUSE_S, max_retries=None) from None
     context.previous_package = job.package
-    result = run_attempt(store, job, session=session, mode="celery", device=slot.name,
-                         device_args=slot.run_one_arguments(), env=slot.environment(),
-                         analysis_args=settings.analysis_args)
+    try:
+        result = run_attempt(store, job, session=session, mode="celery", device=slot.name,
+                             device_args=slot.run_one_arguments(), env=slot.environment(),
+                             analysis_args=settings.analysis_args)
+    except AuditError as exc:  # the store could not record the attempt: no audit ran
+        return _store_failed(task, context, exc)
     outcome = result.outcome
     if outcome.kind == "app":
         context.failures = 0
@@ -160,6 +182,15 @@ def audit_job(task: Any, job_data: dict[str, Any], output: str, session: str,
         return _answer("failed", outcome.reason, f"{this_session} attempts failed for infrastructure; the last: "
                        f"{outcome.message}", slot.name)
     raise task.retry(countdown=RETRY_PAUSE_S, max_retries=None)
+
+
+def _store_failed(task: Any, context: WorkerContext, exc: AuditError) -> dict[str, Any]:
+    """The shared store could not be read or written from this worker: the job goes back to the queue, and after
+    `quarantine_after` such failures in a row this worker stops."""
+    _device_failed(task, context, f"store: {exc}")
+    if task.request.retries >= PREFLIGHT_RETRIES:
+        return _answer("failed", "store-failed", f"the results store failed every time: {exc}")
+    raise task.retry(countdown=RETRY_PAUSE_S, max_retries=None) from None
 
 
 def _answer(state: str, reason: str, message: str, device: str = "") -> dict[str, Any]:
@@ -189,7 +220,7 @@ class Submitted:
     """celery.result.AsyncResult"""
 
 
-def submit(app: Any, jobs: list[Job], output: Path, session: str, settings: TaskSettings,
+def submit(app: Any, jobs: list[Job], output: str, session: str, settings: TaskSettings,
            visibility_timeout: float) -> list[Submitted]:
     slowest = max((celery_limits(job)[1] for job in jobs), default=0.0)
     if slowest >= visibility_timeout:
@@ -200,7 +231,7 @@ def submit(app: Any, jobs: list[Job], output: Path, session: str, settings: Task
     submitted: list[Submitted] = []
     for job in jobs:
         soft, hard = celery_limits(job)
-        result = task.apply_async(args=[job.model_dump(mode="json"), str(output.resolve()), session,
+        result = task.apply_async(args=[job.model_dump(mode="json"), output, session,
                                         settings.as_dict()],
                                   task_id=f"{session}-{job.key}", soft_time_limit=soft, time_limit=hard)
         submitted.append(Submitted(job, result))

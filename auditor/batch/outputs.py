@@ -8,6 +8,7 @@ of a resumed or distributed batch are the same as those of a batch that ran in o
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from auditor import __version__
 from auditor.batch.applist import Job
 from auditor.batch.jobs import JobResult, JobStore
 from auditor.models import Model
-from auditor.store import write_json_atomically
 
 BATCH_JSON = "batch.json"
 INDEX_HTML = "index.html"
@@ -162,9 +162,10 @@ def write_outputs(store: JobStore, jobs: list[Job], settled: dict[str, Settled],
                              generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                              app_list=str(app_list), devices=devices, quarantined=quarantined,
                              aggregate=aggregate(rows), apps=rows)
-    write_json_atomically(store.root / BATCH_JSON, document.model_dump(mode="json"))
-    _write_atomically(store.root / INDEX_HTML, render_index(document).encode("utf-8"))
-    _write_atomically(store.root / JUNIT_XML, junit_xml(document))
+    data = (json.dumps(document.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    store.publish(BATCH_JSON, data, "application/json")
+    store.publish(INDEX_HTML, render_index(document).encode("utf-8"), "text/html; charset=utf-8")
+    store.publish(JUNIT_XML, junit_xml(document), "application/xml")
     return document
 
 
@@ -229,9 +230,3 @@ def junit_xml(document: BatchDocument) -> bytes:
         suite.set(name, str(value))
         suites.set(name, str(value))
     return bytes(etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)

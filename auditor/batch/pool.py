@@ -143,15 +143,11 @@ class LocalPool:
             self.progress.device_state(slot.name, f"checking before {job.display}")
             try:
                 slot.reset(previous_package)
-                slot.preflight(self.store.root)
+                slot.preflight(self.store.scratch)
             except (AuditError, OSError) as exc:
                 failures += 1
-                self._give_back(pending, front=True)
-                self.progress.device_state(slot.name, f"check failed: {exc}")
-                if failures >= settings.quarantine_after:
-                    self._quarantine(slot, f"{failures} failures in a row, the last: {exc}")
+                if self._set_back(slot, pending, failures, f"check failed: {exc}"):
                     return
-                time.sleep(settings.retry_pause_s)
                 continue
             status = self.store.status(job.key, poison_after=settings.poison_after)
             if status.state == "done":
@@ -163,15 +159,32 @@ class LocalPool:
                 continue
             self.progress.device_state(slot.name, f"auditing {job.display}")
             self.progress.job_started(job, slot.name)
-            outcome = run_attempt(self.store, job, session=self.session, mode="local", device=slot.name,
-                                  device_args=slot.run_one_arguments(), env=slot.environment(),
-                                  analysis_args=settings.analysis_args, time_limit_s=settings.time_limit_s)
+            try:
+                outcome = run_attempt(self.store, job, session=self.session, mode="local", device=slot.name,
+                                      device_args=slot.run_one_arguments(), env=slot.environment(),
+                                      analysis_args=settings.analysis_args, time_limit_s=settings.time_limit_s)
+            except AuditError as exc:  # the store could not record the attempt: no audit ran
+                failures += 1
+                if self._set_back(slot, pending, failures, f"cannot record the audit: {exc}"):
+                    return
+                continue
             previous_package = job.package
             failures = self._after_attempt(slot, pending, outcome, failures)
             if failures >= settings.quarantine_after:
                 self._quarantine(slot, f"{failures} infrastructure failures in a row, the last: "
                                        f"{outcome.outcome.message or outcome.outcome.reason}")
                 return
+
+    def _set_back(self, slot: DeviceSlot, pending: _Pending, failures: int, why: str) -> bool:
+        """The device could not take the job: the job goes back first in line; True when the device is now
+        quarantined."""
+        self._give_back(pending, front=True)
+        self.progress.device_state(slot.name, why)
+        if failures >= self.settings.quarantine_after:
+            self._quarantine(slot, f"{failures} failures in a row, the last: {why}")
+            return True
+        time.sleep(self.settings.retry_pause_s)
+        return False
 
     def _after_attempt(self, slot: DeviceSlot, pending: _Pending, result: AttemptOutcome, failures: int) -> int:
         """Record one attempt's end; returns the device's count of infrastructure failures in a row."""

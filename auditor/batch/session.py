@@ -8,31 +8,29 @@ used up, interrupted): `--resume` later does the rest; 1 some failed for a bug o
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from auditor.batch.applist import Job, load_app_list
 from auditor.batch.devices import DeviceSlot, parse_devices
-from auditor.batch.jobs import JobStore
+from auditor.batch.jobs import FolderJobStore, JobStore, open_store
 from auditor.batch.outputs import BATCH_JSON, INDEX_HTML, JUNIT_XML, BatchDocument, Settled, write_outputs
 from auditor.batch.pool import LocalPool, PoolSettings
 from auditor.batch.progress import Progress
-from auditor.errors import InputError
 from auditor.outcomes import EXIT_DONE, EXIT_INFRASTRUCTURE, EXIT_TOOL_BUG
 
-LOCK_FILE = ".batch.lock"
 _INFRASTRUCTURE_ENDS = frozenset({"not-run"})
 
 
 @dataclass
 class BatchOptions:
     app_list: Path
-    out: Path
+    out: str | Path
+    """A folder, or s3://BUCKET/PREFIX."""
     devices: str | None = None
     broker: str | None = None
     resume: bool = False
@@ -52,6 +50,8 @@ class BatchReport:
     document: BatchDocument
     ran: int
     """Jobs this invocation set out to do (the others were done before)."""
+    location: str
+    """Where the outputs are: the folder, or the s3:// URL."""
 
 
 def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
@@ -60,8 +60,8 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
     if options.broker is None:
         slots = options.slots if options.slots is not None else \
             parse_devices(options.devices or "all", android_arguments=options.android_arguments)
-    store = JobStore(options.out)
-    with _output_lock(options.out, options.resume):
+    store = open_store(options.out)
+    with store.lock(resume=options.resume):
         store.prepare()
         session = uuid.uuid4().hex[:12]
         to_do: list[Job] = []
@@ -69,7 +69,7 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
         for job in jobs:
             store.settle_lost_attempts(job.key, own_pid=os.getpid())
             status = store.status(job.key, poison_after=options.pool.poison_after)
-            if status.state == "pending" and status.note and store.result_dir(job.key).exists():
+            if status.state == "pending" and status.note and store.has_result_folder(job.key):
                 store.set_aside(job.key, status.note)
             if status.state == "poisoned":
                 settled[job.key] = Settled("poisoned", "poisoned", status.note)
@@ -95,7 +95,8 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
             document = write_outputs(store, jobs, settled, app_list=options.app_list,
                                      devices=names or sorted(progress.devices), quarantined=quarantined,
                                      poison_after=options.pool.poison_after)
-    return BatchReport(exit_code_of(document), document, len(to_do))
+            store.close()
+    return BatchReport(exit_code_of(document), document, len(to_do), store.location)
 
 
 def exit_code_of(document: BatchDocument) -> int:
@@ -108,7 +109,7 @@ def exit_code_of(document: BatchDocument) -> int:
     return EXIT_TOOL_BUG
 
 
-def summary_lines(report: BatchReport, out: Path) -> list[str]:
+def summary_lines(report: BatchReport) -> list[str]:
     aggregate = report.document.aggregate
     lines = [f"{aggregate.apps} app(s): {aggregate.audited} audited ({aggregate.with_findings} with findings, "
              f"{aggregate.clean} clean), {aggregate.not_done} not done"]
@@ -117,49 +118,9 @@ def summary_lines(report: BatchReport, out: Path) -> list[str]:
             lines.append(f"  {row.state}: {row.package} ({row.where}): {row.reason}: {row.message}")
     for device, why in report.document.quarantined.items():
         lines.append(f"  quarantined: {device}: {why}")
-    lines += [f"index: {out / INDEX_HTML}", f"batch: {out / BATCH_JSON}", f"junit: {out / JUNIT_XML}"]
+    out = report.location.rstrip("/")
+    lines += [f"index: {out}/{INDEX_HTML}", f"batch: {out}/{BATCH_JSON}", f"junit: {out}/{JUNIT_XML}"]
     return lines
-
-
-# ------------------------------------------------------------------------------------------------------------
-# The output directory: one batch at a time, resumed only when asked
-
-
-class _output_lock:
-    def __init__(self, out: Path, resume: bool) -> None:
-        self.out = out
-        self.resume = resume
-        self.handle: IO[str] | None = None
-
-    def __enter__(self) -> _output_lock:
-        out = self.out
-        if out.exists() and not out.is_dir():
-            raise InputError("--out is a file, not a folder", where=str(out))
-        holds_batch = (out / "apps").is_dir() or (out / "state").is_dir()
-        if holds_batch and not self.resume:
-            raise InputError("this folder holds a batch already", where=str(out),
-                             hint="add --resume to continue it (done apps are skipped), or choose another --out")
-        if out.exists() and not holds_batch and any(p.name != LOCK_FILE for p in out.iterdir()):
-            raise InputError("the output folder exists and is not a batch's", where=str(out),
-                             hint="choose an empty or new folder")
-        out.mkdir(parents=True, exist_ok=True)
-        self.handle = open(out / LOCK_FILE, "a+", encoding="utf-8")
-        try:
-            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.handle.seek(0)
-            owner = self.handle.read().strip() or "another process"
-            self.handle.close()
-            raise InputError(f"another batch is running on this folder ({owner})", where=str(out)) from None
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.handle.write(f"pid {os.getpid()} on {os.uname().nodename}\n")
-        self.handle.flush()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.handle is not None:
-            self.handle.close()
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -181,7 +142,8 @@ def run_distributed(options: BatchOptions, store: JobStore, jobs: list[Job], ses
     app = make_app(options.broker, visibility_timeout=visibility)
     check_broker(app)
     settings = TaskSettings(options.pool.max_attempts, options.pool.poison_after, options.pool.analysis_args)
-    waiting = {s.job.key: s for s in submit(app, jobs, store.root, session, settings, visibility)}
+    output = str(store.root.resolve()) if isinstance(store, FolderJobStore) else store.location
+    waiting = {s.job.key: s for s in submit(app, jobs, output, session, settings, visibility)}
     settled: dict[str, Settled] = {}
     running: dict[str, str] = {}
     while waiting:

@@ -91,8 +91,9 @@ class BatchCommand(Command):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("app_list", type=Path, metavar="APP_LIST", help="the apps: a .csv or .yaml file")
-        parser.add_argument("--out", type=Path, required=True,
-                            help="the batch's folder: one result per app, index.html, batch.json, junit.xml")
+        parser.add_argument("--out", required=True, metavar="DIR|s3://BUCKET/PREFIX",
+                            help="the batch's folder, or an S3-compatible store: one result per app, index.html, "
+                                 "batch.json, junit.xml")
         parser.add_argument("--resume", action="store_true",
                             help="continue the batch in --out: done apps are skipped, unfinished ones run again")
         parser.add_argument("--scenario", metavar="FILE_OR_NAME",
@@ -146,7 +147,7 @@ class BatchCommand(Command):
             # No device, no broker: nothing was lost, and the same command later (with --resume) goes on.
             print(f"consent-audit: error: {exc}", file=sys.stderr)
             return EXIT_INFRASTRUCTURE
-        for line in summary_lines(report, args.out):
+        for line in summary_lines(report):
             print(line)
         return report.exit_code
 
@@ -162,7 +163,7 @@ class WorkerCommand(Command):
         parser.add_argument("--broker", required=True, metavar="redis://HOST:PORT/DB")
         parser.add_argument("--output", type=Path, metavar="DIR",
                             help="where this host mounts the batches' shared output folder, when not at the path "
-                                 "the batch was given")
+                                 "the batch was given (an s3:// output is reached as it is)")
         parser.add_argument("--quarantine-after", type=_positive, default=3,
                             help="quarantine the device and stop the worker after this many infrastructure "
                                  "failures in a row (default: 3)")

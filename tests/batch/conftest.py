@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from auditor.batch.jobs import AttemptRecord, JobStore
+import pytest
+
+from auditor.batch.jobs import AttemptRecord, FolderJobStore
 
 APPS = Path(__file__).resolve().parents[1] / "apps"
 MINI = APPS / "batch-mini"
@@ -23,7 +28,7 @@ def write_list(path: Path, minis: int, *, crash: bool = False, start: int = 1) -
 
 
 def attempts_by_key(out: Path) -> dict[str, list[AttemptRecord]]:
-    store = JobStore(out)
+    store = FolderJobStore(out)
     return {folder.name: store.attempts(folder.name) for folder in sorted((out / "state").iterdir())}
 
 
@@ -32,8 +37,8 @@ def committed(out: Path) -> dict[str, dict[str, object]]:
     return {folder.name: json.loads((folder / "result.json").read_text()) for folder in sorted((out / "apps").iterdir())}
 
 
-def running_audits(out: Path) -> list[int]:
-    """Pids of `run-one` processes writing into `out` (read from /proc)."""
+def running_audits(out: str | Path) -> list[int]:
+    """Pids of `run-one` processes writing below `out` (read from /proc)."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -45,3 +50,32 @@ def running_audits(out: Path) -> list[int]:
         if b"run-one" in command and any(str(out).encode() in part for part in command):
             found.append(int(proc.name))
     return found
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An S3-compatible server for the session (see tests/batch/s3.py)."""
+    pytest.importorskip("moto", reason="the S3 tests need moto[s3] and flask (in the test extra)")
+    from tests.batch.s3 import start_server
+
+    process, endpoint = start_server(tmp_path_factory.mktemp("s3") / "server.log")
+    try:
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_url(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
+    """A new bucket's prefix, s3://BUCKET/lab/batch, with this process's environment (and so its children's)
+    pointed at the server."""
+    from tests.batch.s3 import CREDENTIALS, client
+
+    for name, value in {**CREDENTIALS, "AWS_ENDPOINT_URL": s3_endpoint}.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(name, raising=False)
+    bucket = "ca-" + re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:40].strip("-") + f"-{os.getpid()}"
+    client(s3_endpoint).create_bucket(Bucket=bucket)
+    return f"s3://{bucket}/lab/batch"

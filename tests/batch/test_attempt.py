@@ -14,10 +14,11 @@ from auditor.batch import attempt
 from auditor.batch.applist import load_app_list
 from auditor.batch.attempt import run_attempt
 from auditor.batch.devices import SandboxSlot
-from auditor.batch.jobs import JobStore
-from auditor.batch.pool import PoolSettings
+from auditor.batch.jobs import AttemptRecord, FolderJobStore
+from auditor.batch.pool import LocalPool, PoolSettings
 from auditor.batch.progress import Progress
 from auditor.batch.session import BatchOptions, run_batch
+from auditor.errors import EnvironmentProblem
 from tests.batch.conftest import MINI, attempts_by_key, write_list
 
 pytestmark = pytest.mark.integration
@@ -33,7 +34,7 @@ def _stuck_list(tmp_path: Path) -> Path:
 
 def test_a_stuck_audit_is_stopped_at_its_limit_and_keeps_its_records(tmp_path: Path) -> None:
     (job,) = load_app_list(_stuck_list(tmp_path))
-    store = JobStore(tmp_path / "out")
+    store = FolderJobStore(tmp_path / "out")
     store.prepare()
     outcome = run_attempt(store, job, session="s", mode="local", device="sandbox-1", device_args=[],
                           time_limit_s=12)
@@ -73,7 +74,7 @@ def test_an_attempt_under_a_long_output_path_leaves_nothing_beside_its_folders(
     assert padding >= 1, f"pytest's temporary folder {tmp_path} is too long for this test"
     out = tmp_path / ("o" * padding)
     assert len(str(out / "state" / job.key)) == 110
-    store = JobStore(out)
+    store = FolderJobStore(out)
     store.prepare()
     scratches: list[str] = []
     make_scratch = attempt.scratch_folder
@@ -92,3 +93,40 @@ def test_an_attempt_under_a_long_output_path_leaves_nothing_beside_its_folders(
     (scratch,) = scratches
     assert len(scratch + "/idun-65535/control") < 108, "sockets in run-one's TMPDIR fit in sockaddr_un"
     assert not Path(scratch).exists(), "the attempt's temporary folder is removed when it ends"
+
+
+class _CommitFails(FolderJobStore):
+    """A store that records attempts but cannot take results (an object store gone away at the wrong moment)."""
+
+    def commit(self, key: str, work: Path) -> bool:
+        raise EnvironmentProblem("S3 store s3://lab/q3: put_object: Could not connect to the endpoint URL")
+
+
+def test_a_result_the_store_cannot_take_leaves_the_job_to_do(tmp_path: Path) -> None:
+    (job,) = load_app_list(write_list(tmp_path / "apps.yaml", 1))
+    store = _CommitFails(tmp_path / "out")
+    store.prepare()
+    outcome = run_attempt(store, job, session="s", mode="local", device="sandbox-1", device_args=[])
+    assert (outcome.outcome.kind, outcome.outcome.reason) == ("infrastructure", "store-failed")
+    assert "Could not connect" in outcome.outcome.message and not outcome.committed
+    (record,) = store.attempts(job.key)
+    assert (record.reason, record.exit_code) == ("store-failed", 0), "the audit ended well; storing it did not"
+    assert store.status(job.key, poison_after=1).state == "pending", "not done, and not held against the app"
+
+
+class _Unreachable(FolderJobStore):
+    def claim_attempt(self, key: str, **_: object) -> AttemptRecord:  # type: ignore[override]
+        raise EnvironmentProblem("S3 store s3://lab/q3: put_object: Could not connect to the endpoint URL")
+
+
+def test_a_store_that_cannot_record_attempts_stops_the_pool_without_an_audit(tmp_path: Path) -> None:
+    jobs = load_app_list(write_list(tmp_path / "apps.yaml", 2))
+    store = _Unreachable(tmp_path / "out")
+    store.prepare()
+    log = io.StringIO()
+    pool = LocalPool(store, [SandboxSlot("sandbox-1")], PoolSettings(quarantine_after=2, retry_pause_s=0.05),
+                     Progress(log, live=False))
+    ends = pool.run(jobs)
+    assert {end.state for end in ends.values()} == {"not-run"}, "no job is lost: each can run later"
+    assert "cannot record the audit" in pool.quarantined["sandbox-1"]
+    assert not list((tmp_path / "out" / "state").iterdir()), "nothing ran"

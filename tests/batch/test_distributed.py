@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -113,21 +113,22 @@ def test_worker_settings() -> None:
     assert conf.broker_transport_options["visibility_timeout"] == 7200
 
 
-def test_twenty_jobs_two_workers_one_child_killed(tmp_path: Path, redis_url: str, worker_tmp: Path,
-                                                  workers: list[subprocess.Popen[bytes]]) -> None:
-    listing = write_list(tmp_path / "apps.yaml", 20)
-    out = tmp_path / "shared"
+def _batch_with_a_child_killed(redis_url: str, listing: Path, out: str, view: Callable[[bool], Path],
+                               audits_running: Callable[[str], bool], count: int,
+                               workers: list[subprocess.Popen[bytes]]) -> tuple[Path, str]:
+    """Run the batch, kill one worker's pool child with -9 in the middle of an audit, and check that every job
+    ends done exactly once. Returns the batch's results as a folder, and the key of the job whose audit was
+    killed."""
     batch = subprocess.Popen([sys.executable, "-m", "auditor.cli", "batch", str(listing), "--broker", redis_url,
-                              "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                              "--out", out], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     killed_key = ""
     deadline = time.monotonic() + 240
     while not killed_key and time.monotonic() < deadline and batch.poll() is None:
-        if (out / "state").is_dir():
-            for key, records in attempts_by_key(out).items():
+        folder = view(False)
+        if (folder / "state").is_dir():
+            for key, records in attempts_by_key(folder).items():
                 running = [a for a in records if a.ended_at is None]
-                work = out / "state" / key / "work"
-                # Mid-audit: its run directory is being written.
-                if running and any(work.glob("*/run/markers.jsonl")):
+                if running and audits_running(key):
                     os.kill(running[0].pid, signal.SIGKILL)
                     killed_key = key
                     break
@@ -139,20 +140,60 @@ def test_twenty_jobs_two_workers_one_child_killed(tmp_path: Path, redis_url: str
     for process in workers:
         assert process.poll() is None, "both workers live on (only a pool child was killed)"
 
-    results = committed(out)
-    assert len(results) == 20 and sorted(results) == sorted(attempts_by_key(out))
-    attempts = attempts_by_key(out)
+    folder = view(True)
+    results = committed(folder)
+    attempts = attempts_by_key(folder)
+    assert len(results) == count and sorted(results) == sorted(attempts)
     killed = attempts[killed_key]
     assert [a.reason for a in killed][0] == "worker-lost", [a.reason for a in killed]
     assert killed[-1].reason == "completed" and results[killed_key]["attempt"] == killed[-1].attempt
     done_attempts = [a for records in attempts.values() for a in records if a.kind == "app"]
-    assert len(done_attempts) == 20, "one completed attempt per job"
+    assert len(done_attempts) == count, "one completed attempt per job"
     assert {a.device for a in done_attempts} == {"sandbox-w1", "sandbox-w2"}, "both workers took jobs"
-    document = json.loads((out / "batch.json").read_text())
-    assert [app["state"] for app in document["apps"]] == ["done"] * 20
-    assert document["aggregate"]["audited"] == 20
+    document = json.loads((folder / "batch.json").read_text())
+    assert [app["state"] for app in document["apps"]] == ["done"] * count
+    assert document["aggregate"]["audited"] == count
+    return folder, killed_key
+
+
+def test_twenty_jobs_two_workers_one_child_killed(tmp_path: Path, redis_url: str, worker_tmp: Path,
+                                                  workers: list[subprocess.Popen[bytes]]) -> None:
+    out = tmp_path / "shared"
+
+    def recording(key: str) -> bool:  # mid-audit: its run directory is being written
+        return any((out / "state" / key / "work").glob("*/run/markers.jsonl"))
+
+    _batch_with_a_child_killed(redis_url, write_list(tmp_path / "apps.yaml", 20), str(out), lambda _whole: out, recording,
+                               20, workers)
     left = list(worker_tmp.glob("consent-audit-attempt-*"))
     assert len(left) == 1, f"every attempt removed its temporary folder, but the killed one: {left}"
+
+
+def test_results_in_an_s3_store(tmp_path: Path, redis_url: str, worker_tmp: Path, s3_url: str) -> None:
+    """The same, with the workers sharing an S3-compatible store instead of a folder: what a killed audit had
+    recorded stays in its worker's staging folder, and nothing of it reaches the job's result."""
+    from tests.batch.s3 import client, mirror
+
+    s3 = client(os.environ["AWS_ENDPOINT_URL"])
+    started = [_start_worker(redis_url, name, tmp_path / f"worker-{name}.log", env={"TMPDIR": str(worker_tmp)})
+               for name in ("w1", "w2")]
+    try:
+        def recording(key: str) -> bool:
+            return any(worker_tmp.glob(f"consent-audit-staging-*/{key}/*/run/markers.jsonl"))
+
+        folder, killed_key = _batch_with_a_child_killed(
+            redis_url, write_list(tmp_path / "apps.yaml", 6), s3_url,
+            lambda whole: mirror(s3, s3_url, tmp_path / "view", only=() if whole else (".json",)),
+            recording, 6, started)
+    finally:
+        _stop(started)
+    document = json.loads((folder / "batch.json").read_text())
+    for app in document["apps"]:
+        assert app["run"].startswith(f"apps/{app['key']}/0"), "the run is under the job, in its attempt's folder"
+        check = subprocess.run([sys.executable, "-m", "auditor.cli", "verify", str(folder / app["run"])],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    assert not list((folder / "apps" / killed_key).glob("001")), "the killed attempt left nothing in the results"
 
 
 def test_a_worker_whose_device_keeps_failing_is_quarantined(tmp_path: Path, redis_url: str,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.batch.jobs import JobResult, JobStore
+from auditor.batch.jobs import FolderJobStore, JobResult
 from auditor.outcomes import Classification
 from auditor.store import write_json_atomically
 
@@ -20,7 +20,7 @@ KEY = "org.batch.mini-4-0123456789abcdef"
 
 
 def _claim_many(root: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    store = JobStore(Path(root))
+    store = FolderJobStore(Path(root))
     numbers = [store.claim_attempt(KEY, session="s", mode="celery", device=f"d{os.getpid()}").attempt
                for _ in range(count)]
     queue.put(numbers)
@@ -35,10 +35,10 @@ def test_attempt_numbers_are_never_given_twice(tmp_path: Path) -> None:
     for worker in workers:
         worker.join()
     assert sorted(numbers) == list(range(1, 61))
-    assert len(JobStore(tmp_path).attempts(KEY)) == 60
+    assert len(FolderJobStore(tmp_path).attempts(KEY)) == 60
 
 
-def _finished_work(store: JobStore, attempt: int, text: str) -> Path:
+def _finished_work(store: FolderJobStore, attempt: int, text: str) -> Path:
     work = store.work_dir(KEY, attempt)
     work.mkdir(parents=True)
     result = JobResult(key=KEY, target="sandbox:/x", package="org.batch.mini", kind="app", reason="completed",
@@ -48,7 +48,7 @@ def _finished_work(store: JobStore, attempt: int, text: str) -> Path:
 
 
 def test_a_second_completion_finds_the_job_done(tmp_path: Path) -> None:
-    store = JobStore(tmp_path)
+    store = FolderJobStore(tmp_path)
     first, second = _finished_work(store, 1, "first"), _finished_work(store, 2, "second")
     assert store.commit(KEY, first) is True
     assert store.commit(KEY, second) is False
@@ -60,7 +60,7 @@ def test_a_second_completion_finds_the_job_done(tmp_path: Path) -> None:
 
 
 def test_status_follows_attempts_and_results(tmp_path: Path) -> None:
-    store = JobStore(tmp_path)
+    store = FolderJobStore(tmp_path)
     assert store.status(KEY, poison_after=2).state == "pending"
     record = store.claim_attempt(KEY, session="s1", mode="local", device="sandbox-1")
     assert store.status(KEY, poison_after=2).state == "running"
@@ -75,7 +75,7 @@ def test_status_follows_attempts_and_results(tmp_path: Path) -> None:
 
 
 def test_lost_attempts_are_told_apart(tmp_path: Path) -> None:
-    store = JobStore(tmp_path)
+    store = FolderJobStore(tmp_path)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                           check=True)
     dead_pid = int(gone.stdout)
@@ -103,7 +103,7 @@ def test_a_result_whose_run_does_not_verify_is_not_done(tmp_path: Path) -> None:
     from auditor.models import AppInfo, DeviceInfo, RunMeta, ScenarioInfo
     from auditor.store import RunWriter
 
-    store = JobStore(tmp_path)
+    store = FolderJobStore(tmp_path)
     work = _finished_work(store, 1, "sealed")
     meta = RunMeta(run_id="r1", tool_version="t", frida_version="f", started_at="now", target="sandbox:/x",
                    app=AppInfo(package="org.batch.mini"), device=DeviceInfo(backend="sandbox"),
@@ -122,12 +122,12 @@ def test_a_result_whose_run_does_not_verify_is_not_done(tmp_path: Path) -> None:
     assert "does not verify" in status.note and "device.log" in status.note
     aside = store.set_aside(KEY, status.note)
     assert not store.result_dir(KEY).exists()
-    assert "device.log" in (aside / "REJECTED.txt").read_text()
+    assert "device.log" in (Path(aside) / "REJECTED.txt").read_text()
 
 
 @pytest.mark.parametrize("missing", ["result", "run"])
 def test_half_results_are_not_done(tmp_path: Path, missing: str) -> None:
-    store = JobStore(tmp_path)
+    store = FolderJobStore(tmp_path)
     folder = store.result_dir(KEY)
     folder.mkdir(parents=True)
     if missing == "run":

@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree, html
 
 from auditor.batch.applist import Job
-from auditor.batch.jobs import JobResult, JobStore
+from auditor.batch.jobs import FolderJobStore, JobResult
 from auditor.batch.outputs import Settled, aggregate, collect_rows, write_outputs
 from auditor.outcomes import Classification
 from auditor.store import write_json_atomically
@@ -33,7 +33,7 @@ def _job(n: int, package: str) -> Job:
                scenario_sha256="0" * 64, time_limit_s=120)
 
 
-def _done(store: JobStore, job: Job, **fields: object) -> None:
+def _done(store: FolderJobStore, job: Job, **fields: object) -> None:
     work = store.work_dir(job.key, 1)
     work.mkdir(parents=True)
     result = JobResult(key=job.key, target=job.target, package=job.package, kind="app", **fields)  # type: ignore[arg-type]
@@ -43,8 +43,8 @@ def _done(store: JobStore, job: Job, **fields: object) -> None:
     assert store.commit(job.key, work)
 
 
-def _batch(tmp_path: Path) -> tuple[JobStore, list[Job], dict[str, Settled]]:
-    store = JobStore(tmp_path)
+def _batch(tmp_path: Path) -> tuple[FolderJobStore, list[Job], dict[str, Settled]]:
+    store = FolderJobStore(tmp_path)
     store.prepare()
     shop, news, game, bank, tool = (_job(1, "com.example.shop"), _job(2, "com.example.news"),
                                     _job(3, "com.example.game"), _job(4, "com.example.bank"),
