@@ -182,7 +182,12 @@ class JobStore(ABC):
         """Tell other hosts the attempt is still running."""
 
     @abstractmethod
-    def _verify(self, key: str, result: JobResult) -> str:
+    def _committed(self, key: str) -> tuple[JobResult | None, str] | None:
+        """What is at the job's result place: None when nothing is; else its result (None when unreadable) and a
+        token that changes whenever the result is written again."""
+
+    @abstractmethod
+    def _verify(self, key: str, result: JobResult, token: str) -> str:
         """Check the run directory of a committed result against its manifest: '' when it verifies, else why not."""
 
     # Attempts -------------------------------------------------------------------------------------------------
@@ -229,14 +234,15 @@ class JobStore(ABC):
     # Results --------------------------------------------------------------------------------------------------
     def verified_result(self, key: str) -> tuple[JobResult | None, str]:
         """The job's result when it is there and its run directory verifies; else None and why not."""
-        if not self.has_result_folder(key):
+        found = self._committed(key)
+        if found is None:
             return None, ""
-        result = self.read_result(key)
+        result, token = found
         if result is None:
             return None, f"{self.result_location(key)}/{RESULT} is missing or unreadable"
         if result.run is None:
             return result, ""
-        problem = self._verify(key, result)
+        problem = self._verify(key, result, token)
         return (None, problem) if problem else (result, "")
 
     def result_location(self, key: str) -> str:
@@ -349,7 +355,10 @@ class FolderJobStore(JobStore):
     def has_result_folder(self, key: str) -> bool:
         return self.result_dir(key).exists()
 
-    def _verify(self, key: str, result: JobResult) -> str:
+    def _committed(self, key: str) -> tuple[JobResult | None, str] | None:
+        return (self.read_result(key), "") if self.has_result_folder(key) else None
+
+    def _verify(self, key: str, result: JobResult, token: str) -> str:
         assert result.run is not None
         return verification_problem(self.result_dir(key) / result.run)
 

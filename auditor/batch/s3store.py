@@ -105,10 +105,10 @@ class S3JobStore(JobStore):
         except ClientError as exc:
             if _error_code(exc) in _REFUSED | _ABSENT:
                 raise
-            raise EnvironmentProblem(f"S3 store {self.location}: {operation} "
-                                     f"{arguments.get('Key', arguments.get('Prefix', ''))}: {exc}") from None
+            name = arguments.get("Key", arguments.get("Prefix", ""))
+            raise EnvironmentProblem(f"S3 store {self.location}: {operation} {name}: {_one_line(exc)}") from None
         except BotoCoreError as exc:
-            raise EnvironmentProblem(f"S3 store {self.location}: {operation}: {exc}") from None
+            raise EnvironmentProblem(f"S3 store {self.location}: {operation}: {_one_line(exc)}") from None
 
     def _put(self, name: str, data: bytes, *, exclusive: bool = False, content_type: str = "") -> bool:
         """Write one object; with `exclusive`, only if it does not exist yet (False when it does)."""
@@ -124,20 +124,24 @@ class S3JobStore(JobStore):
         except ClientError as exc:
             if exclusive and _error_code(exc) in _REFUSED:
                 return False
-            raise EnvironmentProblem(f"S3 store {self.location}: put_object {name}: {exc}") from None
+            raise EnvironmentProblem(f"S3 store {self.location}: put_object {name}: {_one_line(exc)}") from None
         return True
 
-    def _get(self, name: str) -> tuple[bytes, str] | None:
-        """An object's body and ETag, or None when it does not exist."""
+    def _object(self, operation: str, name: str) -> Any:
+        """The answer of `operation` (get_object, head_object) on object `name`, or None when it does not exist."""
         from botocore.exceptions import ClientError
 
         try:
-            answer = self._call("get_object", Bucket=self.bucket, Key=self._key(name))
+            return self._call(operation, Bucket=self.bucket, Key=self._key(name))
         except ClientError as exc:
             if _error_code(exc) in _ABSENT:
                 return None
-            raise EnvironmentProblem(f"S3 store {self.location}: get_object {name}: {exc}") from None
-        return answer["Body"].read(), str(answer.get("ETag", ""))
+            raise EnvironmentProblem(f"S3 store {self.location}: {operation} {name}: {_one_line(exc)}") from None
+
+    def _get(self, name: str) -> tuple[bytes, str] | None:
+        """An object's body and ETag, or None when it does not exist."""
+        answer = self._object("get_object", name)
+        return None if answer is None else (answer["Body"].read(), str(answer.get("ETag", "")))
 
     def _list(self, folder: str) -> Iterator[tuple[str, float]]:
         """(name relative to `folder`, seconds since it was written by the store's clock) of every object under
@@ -170,12 +174,22 @@ class S3JobStore(JobStore):
                        CopySource={"Bucket": self.bucket, "Key": self._key(f"{source}/{name}")})
         self._delete([f"{source}/{name}" for name in names])
 
+    def _transfer(self, operation: str, name: str, path: Path, **extra: Any) -> None:
+        """upload_file or download_file: streamed, in parts for large files (a run's events can be large)."""
+        from boto3.exceptions import Boto3Error
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            getattr(self.client, operation)(Bucket=self.bucket, Key=self._key(name), Filename=str(path), **extra)
+        except (Boto3Error, BotoCoreError, ClientError) as exc:
+            raise EnvironmentProblem(f"S3 store {self.location}: {operation} {name}: {_one_line(exc)}") from None
+
     def _upload_folder(self, local: Path, folder: str, *, skip: frozenset[str] = frozenset()) -> None:
         for path in sorted(p for p in local.rglob("*") if p.is_file()):
             relative = path.relative_to(local).as_posix()
-            if relative in skip:
-                continue
-            self._put(f"{folder}/{relative}", path.read_bytes(), content_type=_content_type(path))
+            if relative not in skip:
+                self._transfer("upload_file", f"{folder}/{relative}", path,
+                               ExtraArgs={"ContentType": _content_type(path)})
 
     # The store ------------------------------------------------------------------------------------------------
     @property
@@ -267,40 +281,39 @@ class S3JobStore(JobStore):
             shutil.rmtree(work, ignore_errors=True)
 
     def read_result(self, key: str) -> JobResult | None:
+        found = self._committed(key)
+        return found[0] if found else None
+
+    def has_result_folder(self, key: str) -> bool:
+        # An upload cut short before its result.json is not a result: the next attempt uploads beside it.
+        return self._object("head_object", f"apps/{key}/{RESULT}") is not None
+
+    def _committed(self, key: str) -> tuple[JobResult | None, str] | None:
         got = self._get(f"apps/{key}/{RESULT}")
         if got is None:
             return None
         try:
-            return JobResult.model_validate_json(got[0])
+            return JobResult.model_validate_json(got[0]), got[1]
         except (ValidationError, ValueError):
-            return None
+            return None, got[1]
 
-    def has_result_folder(self, key: str) -> bool:
-        # An upload cut short before its result.json is not a result: the next attempt uploads beside it.
-        return self._get(f"apps/{key}/{RESULT}") is not None
-
-    def _verify(self, key: str, result: JobResult) -> str:
+    def _verify(self, key: str, result: JobResult, token: str) -> str:
         assert result.run is not None
-        got = self._get(f"apps/{key}/{RESULT}")
-        tag = got[1] if got else ""
-        known = self._verified.get((key, tag))
+        known = self._verified.get((key, token))
         if known is not None:
             return known
         folder = f"apps/{key}/{result.run}"
         with tempfile.TemporaryDirectory(prefix="consent-audit-verify-") as temporary:
             local = Path(temporary) / "run"
             for name, _ in self._list(folder):
-                got_file = self._get(f"{folder}/{name}")
-                if got_file is None:
-                    continue
                 path = local / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(got_file[0])
+                self._transfer("download_file", f"{folder}/{name}", path)
             if not local.is_dir():
                 problem = f"{self.location}/{folder}: the run directory is missing"
             else:
                 problem = verification_problem(local).replace(str(local), f"{self.location}/{folder}")
-        self._verified[(key, tag)] = problem
+        self._verified[(key, token)] = problem
         return problem
 
     def set_aside(self, key: str, why: str) -> str:
@@ -324,15 +337,8 @@ class S3JobStore(JobStore):
 
     def age(self, name: str) -> float | None:
         """Seconds since object `name` was last written, by the store's clock; None when it does not exist."""
-        from botocore.exceptions import ClientError
-
-        try:
-            answer = self._call("head_object", Bucket=self.bucket, Key=self._key(name))
-        except ClientError as exc:
-            if _error_code(exc) in _ABSENT:
-                return None
-            raise EnvironmentProblem(f"S3 store {self.location}: head_object {name}: {exc}") from None
-        return max(0.0, _server_time(answer) - float(answer["LastModified"].timestamp()))
+        answer = self._object("head_object", name)
+        return None if answer is None else max(0.0, _server_time(answer) - float(answer["LastModified"].timestamp()))
 
     def close(self) -> None:
         if self._staging is not None:
@@ -402,6 +408,10 @@ def _owner_gone(owner: str) -> bool:
     except (PermissionError, ValueError):
         return False
     return False
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
 
 
 def _error_code(exc: Exception) -> str:

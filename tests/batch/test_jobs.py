@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.batch.jobs import FolderJobStore, JobResult
+from auditor.batch.jobs import FolderJobStore, JobResult, open_store
 from auditor.outcomes import Classification
 from auditor.store import write_json_atomically
 
@@ -59,8 +59,10 @@ def test_a_second_completion_finds_the_job_done(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "apps").iterdir()] == [KEY]
 
 
-def test_status_follows_attempts_and_results(tmp_path: Path) -> None:
-    store = FolderJobStore(tmp_path)
+@pytest.mark.parametrize("kind", ["folder", "s3"])
+def test_status_follows_attempts_and_results(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    store = FolderJobStore(tmp_path) if kind == "folder" else open_store(request.getfixturevalue("s3_url"))
+    store.prepare()
     assert store.status(KEY, poison_after=2).state == "pending"
     record = store.claim_attempt(KEY, session="s1", mode="local", device="sandbox-1")
     assert store.status(KEY, poison_after=2).state == "running"

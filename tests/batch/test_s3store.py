@@ -17,7 +17,6 @@ from auditor.batch import jobs
 from auditor.batch.jobs import JobResult, open_store
 from auditor.batch.s3store import S3JobStore
 from auditor.errors import EnvironmentProblem, InputError
-from auditor.outcomes import Classification
 from auditor.store import write_json_atomically
 from tests.batch.s3 import client, mirror, names
 
@@ -87,20 +86,6 @@ def test_a_second_completion_finds_the_job_done(s3_url: str, tmp_path: Path) -> 
     assert (duplicates[0] / "run" / "manifest.json").is_file()
     status = store.status(KEY, poison_after=3)
     assert status.state == "done" and status.result is not None and status.result.message == "first"
-
-
-def test_status_follows_attempts_and_results(s3_url: str) -> None:
-    store = _store(s3_url)
-    assert store.status(KEY, poison_after=2).state == "pending"
-    record = store.claim_attempt(KEY, session="s1", mode="local", device="sandbox-1")
-    assert store.status(KEY, poison_after=2).state == "running"
-    store.end_attempt(KEY, record, Classification("infrastructure", "timeout", "stuck"), -15)
-    status = store.status(KEY, poison_after=2)
-    assert (status.state, status.killed) == ("pending", 1)
-    record = store.claim_attempt(KEY, session="s1", mode="local", device="sandbox-2")
-    store.end_attempt(KEY, record, Classification("infrastructure", "worker-killed", "signal 9"), -9)
-    poisoned = store.status(KEY, poison_after=2)
-    assert (poisoned.state, poisoned.killed) == ("poisoned", 2)
 
 
 def _rewrite_record(store: S3JobStore, attempt: int, **fields: Any) -> None:
