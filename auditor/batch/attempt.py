@@ -90,8 +90,8 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
             else Classification("app", result.reason, result.message)
     if outcome.kind == "app" and result is None:
         outcome = Classification("tool-bug", "no-result", "run-one exited 0 without writing its result")
-    store.end_attempt(job.key, record, outcome, process.returncode)
     if outcome.kind != "app" or result is None:
+        store.end_attempt(job.key, record, outcome, process.returncode)
         _keep_work(store, job.key, record.attempt)
         return AttemptOutcome(record, outcome)
     result.attempt, result.device = record.attempt, device
@@ -99,6 +99,8 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
     from auditor.store import write_json_atomically
 
     write_json_atomically(result_path, result.model_dump(mode="json"))
+    # The attempt ends once its result is stored (an upload to an object store takes a while): one stopped while
+    # storing is then found unfinished, and ends as interrupted, not as a completion with no result.
     try:
         committed = store.commit(job.key, work)
     except AuditError as exc:
@@ -107,6 +109,7 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
         failed = Classification("infrastructure", "store-failed", f"the result could not be stored: {exc}")
         store.end_attempt(job.key, record, failed, process.returncode)
         return AttemptOutcome(record, failed)
+    store.end_attempt(job.key, record, outcome, process.returncode)
     return AttemptOutcome(record, outcome, committed=committed, duplicate=not committed, result=result)
 
 

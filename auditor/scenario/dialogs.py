@@ -233,6 +233,33 @@ def _consent_dialog_in(hierarchy: Hierarchy, window: int) -> ConsentDialogInfo |
     )
 
 
+POLICY_TEXT_MIN_CHARS = 200
+"""A scrolling view shows at least this much text to be read as a policy (a feed's short items are not one)."""
+
+
+def scrolling_policy(hierarchy: Hierarchy) -> bool:
+    """The topmost app window shows a privacy policy in a view that scrolls: long text that speaks of the policy.
+    Its controls may lie below the fold (many policies put their buttons at their end, some enable Agree only
+    there)."""
+    skip = permission_dialog_windows(hierarchy)
+    for window in hierarchy.windows_top_down():
+        if window in skip:
+            continue
+        for node in hierarchy.window_nodes(window):
+            if not (node.scrollable and node.visible):
+                continue
+            inside = [child for child in hierarchy.descendants(node) if child.visible]
+            if sum(len(child.text) for child in inside) >= POLICY_TEXT_MIN_CHARS and _speaks_of_policy(inside):
+                return True
+        return False
+    return False
+
+
+def control_enabled(hierarchy: Hierarchy, control: DialogControl) -> bool:
+    """The control is not greyed out (the node at its place is enabled)."""
+    return not any(node.bounds.as_tuple() == control.bounds and not node.enabled for node in hierarchy.nodes)
+
+
 def _more_options(hierarchy: Hierarchy, nodes: list[UiNode]) -> DialogControl | None:
     """A control that opens further choices ("Manage options", 更多选项): where a refusal may hide when the dialog
     shows none (the phrase list's `second_layer` group)."""

@@ -56,9 +56,11 @@ from auditor.scenario.dialogs import (
     PermissionControlKind,
     PermissionDialog,
     classify_control_label,
+    control_enabled,
     detect_consent_dialog,
     detect_permission_dialog,
     permission_dialog_windows,
+    scrolling_policy,
 )
 from auditor.scenario.hierarchy import Bounds, Hierarchy, Selector, UiNode, parse_hierarchy
 from auditor.scenario.measure import measure_colours
@@ -107,6 +109,8 @@ microphone since Android 11), else the media picker's "Allow all", else "Allow a
 NO_UPGRADE_CONTROLS: tuple[PermissionControlKind, ...] = ("no-upgrade", "no-upgrade-and-dont-ask-again")
 
 MAX_CONSENT_LAYERS = 3
+MAX_POLICY_SCROLLS = 30
+"""Scrolls down a long privacy policy, at most, to bring its controls into view."""
 """Privacy dialogs answered in a row by one consent step: a refusal often opens a second "are you sure?" dialog."""
 
 APP_GONE = "the app is not running (its process ended: see the process-end marker and the device log)"
@@ -575,9 +579,15 @@ class ScenarioRunner:
     # Consent -------------------------------------------------------------------------------------------------
     def _consent(self, action: Consent, planned: ScenarioStep) -> str:
         timeout = action.timeout or self.options.default_timeout
-        # Only looking must not touch anything, not even a permission dialog in front of the privacy dialog.
-        dialog, hierarchy = self._poll(detect_consent_dialog, timeout, planned,
-                                       answer_dialogs=action.action != "none")
+        notes: list[str] = []
+        if action.action == "none":
+            # Only looking must not touch anything, not even a permission dialog in front of the privacy dialog.
+            dialog, hierarchy = self._poll(detect_consent_dialog, timeout, planned, answer_dialogs=False)
+        else:
+            found, hierarchy = self._poll(lambda h: detect_consent_dialog(h) or scrolling_policy(h) or None,
+                                          timeout, planned)
+            dialog, hierarchy = self._scroll_to_consent_controls(
+                found if isinstance(found, ConsentDialogInfo) else None, hierarchy, action.action, planned, notes)
         if dialog is None:
             self.recorder.mark(ConsentDialogMissing, wanted=action.action, texts=hierarchy.texts())
             if action.optional:
@@ -589,7 +599,6 @@ class ScenarioRunner:
             dialog.colours = self._colours(dialog.accept, dialog.reject)
             self.recorder.mark(ConsentDialogShown, dialog=dialog)
             return _dialog_summary(dialog)
-        notes: list[str] = []
         for layer in range(1, MAX_CONSENT_LAYERS + 1):
             following = self._answer_consent(dialog, hierarchy, action.action, planned, notes)
             if following is None:
@@ -600,6 +609,29 @@ class ScenarioRunner:
                                  f"({dialog.texts[:1]})")
             notes.append(f"a further privacy dialog followed: answered it too ({_dialog_summary(dialog)})")
         return "; ".join(notes)
+
+    def _scroll_to_consent_controls(
+        self, dialog: ConsentDialogInfo | None, hierarchy: Hierarchy, action: Literal["accept", "refuse"],
+        planned: ScenarioStep, notes: list[str],
+    ) -> tuple[ConsentDialogInfo | None, Hierarchy]:
+        """A policy longer than its window may keep its buttons at its end, and enable Agree only there: while the
+        control the step needs is not in view (or greyed out) and the policy scrolls, scroll it down, as a user
+        would, before concluding anything (a refusal is unavailable only if the end of the policy offers none)."""
+        scrolls = 0
+        while scrolls < MAX_POLICY_SCROLLS and scrolling_policy(hierarchy):
+            wanted = None if dialog is None else dialog.accept if action == "accept" else dialog.reject
+            if wanted is not None and control_enabled(hierarchy, wanted):
+                break
+            self._scroll("down", planned)
+            after = self._look(planned)
+            if after.source == hierarchy.source:
+                break  # the end: nothing moved
+            scrolls += 1
+            hierarchy = after
+            dialog = detect_consent_dialog(hierarchy)
+        if scrolls:
+            notes.append(f"scrolled the policy {scrolls} time{'s' if scrolls != 1 else ''} to reach its controls")
+        return dialog, hierarchy
 
     def _answer_consent(
         self, dialog: ConsentDialogInfo, hierarchy: Hierarchy, action: Literal["accept", "refuse"],

@@ -33,8 +33,8 @@ def attempts_by_key(out: Path) -> dict[str, list[AttemptRecord]]:
 
 
 def committed(out: Path) -> dict[str, dict[str, object]]:
-    """Each done job's result.json, by key."""
-    return {folder.name: json.loads((folder / "result.json").read_text()) for folder in sorted((out / "apps").iterdir())}
+    """Each done job's result.json, by key. (In an S3 store, a job folder without one holds an upload cut short.)"""
+    return {path.parent.name: json.loads(path.read_text()) for path in sorted((out / "apps").glob("*/result.json"))}
 
 
 def running_audits(out: str | Path) -> list[int]:

@@ -216,3 +216,18 @@ def test_an_s3_url_names_its_bucket(url: str) -> None:
 def test_other_schemes_are_refused() -> None:
     with pytest.raises(InputError, match="give a folder or an s3://"):
         open_store("gs://bucket/prefix")
+
+
+def test_an_upload_cut_short_is_not_a_result(s3_url: str) -> None:
+    """A host killed while uploading leaves an attempt's files but no result.json: the job is still to do, nothing
+    is set aside, and the next attempt commits beside them."""
+    store = _store(s3_url)
+    work = _finished_work(store, 1, "cut short", sealed=True)
+    store._upload_folder(work, f"apps/{KEY}/001", skip=frozenset({"result.json"}))
+    status = store.status(KEY, poison_after=3)
+    assert (status.state, status.note) == ("pending", "")
+    assert not store.has_result_folder(KEY)
+    assert store.commit(KEY, _finished_work(store, 2, "whole", sealed=True))
+    result = store.read_result(KEY)
+    assert result is not None and (result.message, result.run) == ("whole", "002/run")
+    assert store.status(KEY, poison_after=3).state == "done"

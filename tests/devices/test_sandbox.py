@@ -118,6 +118,82 @@ def test_modal_dialog_is_on_top_with_android_ids_and_blocks_the_activity(probe: 
     assert probe.log.wait_for(r'WindowManager: Showing dialog "Terms" of org\.probe\.MainActivity')
 
 
+LONG = "com.example.longpolicy:id/"
+
+
+def _texts(screen: Screen) -> list[str]:
+    return [str(node.get("text")) for node in screen.nodes() if node.get("text")]
+
+
+def test_a_scroll_view_taller_than_the_screen_scrolls_by_the_fingers_travel(
+        open_sandbox: Callable[[Path], Sandbox]) -> None:
+    app = open_sandbox(APPS / "long-policy")
+    app.launch()
+    screen = app.screen()
+    scroll = screen.get(LONG + "policy_scroll")
+    assert scroll.get("scrollable") == "true", "content taller than the view: uiautomator's scrollable"
+    left, top, right, bottom = bounds(scroll)
+    assert bottom <= 2400 - 126, "the scroll view ends within the screen (above the navigation bar)"
+    assert screen.find(LONG + "btn_agree") is None, "what lies below the fold is not in the dump"
+    assert screen.text(LONG + "policy_title") == "隐私政策", "the title above the scroll view stays"
+    first_sections = [t for t in _texts(screen) if t.startswith("第")]
+    x = (left + right) // 2
+
+    app.backend.driver.swipe(x, bottom - 100, x, bottom - 600, 0.3)
+    line = app.log.wait_for(r"Input: swipe .*: scrolled android\.widget\.ScrollView "
+                            r"\(com\.example\.longpolicy:id/policy_scroll\) by 500 px")
+    assert "(540," in line
+    moved = app.screen()
+    assert [t for t in _texts(moved) if t.startswith("第")] != first_sections, "the content moved up"
+
+    for _ in range(20):
+        if app.screen().find(LONG + "btn_agree") is not None and \
+                app.screen().get(LONG + "btn_agree").get("enabled") == "true":
+            break
+        app.backend.driver.swipe(x, bottom - 100, x, top + 100, 0.3)
+    end = app.screen()
+    agree = end.get(LONG + "btn_agree")
+    assert agree.get("enabled") == "true", "the app's scroll listener saw the end (canScrollVertically(1) false)"
+    assert app.log.wait_for("LongPolicy: policy read to the end: Agree enabled")
+    assert top <= bounds(agree)[1] and bounds(agree)[3] <= bottom, "the button is within the scroll view"
+
+    mark = len(app.log.lines)
+    app.backend.driver.swipe(x, bottom - 100, x, top + 100, 0.3)
+    assert app.log.wait_for(r"Input: swipe .*: nothing scrollable that way", after=mark)
+    app.backend.driver.swipe(x, top + 100, x, top + 400, 0.3)
+    assert app.log.wait_for(r"scrolled .*policy_scroll\) by -300 px", after=mark), "a swipe down scrolls back"
+    assert app.screen().find(LONG + "btn_agree") is None
+    app.backend.driver.swipe(x, top + 400, x, top + 100, 0.3)
+    assert app.log.wait_for(r"scrolled .*policy_scroll\) by 300 px", after=mark)
+
+    home = app.tap(LONG + "btn_agree")
+    assert "欢迎使用" in _texts(home)
+
+
+def test_a_long_alert_dialog_message_scrolls_and_its_buttons_stay_in_view(
+        open_sandbox: Callable[[Path], Sandbox]) -> None:
+    app = open_sandbox(APPS / "long-policy")
+    app.launch()
+    app.backend.driver.swipe(540, 1800, 540, 300, 0.3)
+    for _ in range(10):
+        app.backend.driver.swipe(540, 1800, 540, 300, 0.3)
+    app.tap(LONG + "btn_agree")
+    x, y = center(next(n for n in app.screen().nodes() if n.get("text") == "服务条款"))
+    app.backend.driver.click(x, y)
+    app.backend.wait_idle()
+    screen = app.screen()
+    dialog = screen.windows[1]
+    scroll = next(n for n in dialog.iter("node") if n.get("class") == "android.widget.ScrollView"
+                  and n.get("scrollable") == "true")
+    assert screen.get("android:id/message") in scroll.iter("node")
+    button = screen.get("android:id/button1")
+    assert button.get("text") == "知道了"
+    assert bounds(button)[3] <= bounds(dialog)[3] <= 2400, "the button is on screen, below the message"
+    assert bounds(scroll)[3] <= bounds(button)[1]
+    app.tap("android:id/button1")
+    assert app.log.wait_for("LongPolicy: terms closed")
+
+
 def test_second_activity_shows_its_title_and_back_returns(probe: Sandbox) -> None:
     probe.launch()
     start = len(probe.log.lines)

@@ -6,7 +6,8 @@ import android.os.Looper;
 
 /**
  * A view. Layout is deliberately simple: a view is as wide as its parent gives it and as tall as its content;
- * {@link #measure} receives the width in pixels (not a MeasureSpec) and computes the height.
+ * {@link #measure} receives the width in pixels (not a MeasureSpec) and the height available (0: unbounded), which
+ * only a scrolling view heeds (it is as tall as its content, or the height available when its content is taller).
  */
 public class View {
     public static final int VISIBLE = 0;
@@ -20,6 +21,10 @@ public class View {
 
     public interface OnLongClickListener {
         boolean onLongClick(View v);
+    }
+
+    public interface OnScrollChangeListener {
+        void onScrollChange(View v, int scrollX, int scrollY, int oldScrollX, int oldScrollY);
     }
 
     protected final Context mContext;
@@ -44,6 +49,8 @@ public class View {
     private int mMeasuredWidth;
     private int mMeasuredHeight;
     private int mMinHeight;
+    private int mScrollY;
+    private OnScrollChangeListener mOnScrollChangeListener;
 
     public View(Context context) {
         mContext = context;
@@ -269,8 +276,8 @@ public class View {
 
     // ---- layout
 
-    public final void measure(int width, int unusedHeightSpec) {
-        onMeasure(width, unusedHeightSpec);
+    public final void measure(int width, int heightSpec) {
+        onMeasure(width, heightSpec);
         if (mMeasuredHeight < mMinHeight) {
             mMeasuredHeight = mMinHeight;
         }
@@ -327,6 +334,37 @@ public class View {
 
     public final int getHeight() {
         return mBottom - mTop;
+    }
+
+    // ---- scrolling (vertical only: nothing in the sandbox scrolls sideways)
+
+    public void scrollTo(int x, int y) {
+        int old = mScrollY;
+        mScrollY = y;
+        if (old != y && mOnScrollChangeListener != null) {
+            mOnScrollChangeListener.onScrollChange(this, 0, y, 0, old);
+        }
+    }
+
+    public void scrollBy(int x, int y) {
+        scrollTo(0, mScrollY + y);
+    }
+
+    public final int getScrollX() {
+        return 0;
+    }
+
+    public final int getScrollY() {
+        return mScrollY;
+    }
+
+    /** As on Android: whether the view can scroll further up (direction < 0) or down (direction > 0). */
+    public boolean canScrollVertically(int direction) {
+        return false;
+    }
+
+    public void setOnScrollChangeListener(OnScrollChangeListener listener) {
+        mOnScrollChangeListener = listener;
     }
 
     @Override

@@ -36,8 +36,18 @@ public class LinearLayout extends ViewGroup {
         int height = 0;
         if (mOrientation == VERTICAL) {
             for (View child : children) {
-                child.measure(width, heightSpec);
+                child.measure(width, 0);
                 height += child.getMeasuredHeight();
+            }
+            // Too tall for the height available: the first child that can shrink (one holding a scrolling view)
+            // gives up the difference, as a scrolling view with layout_weight does on Android.
+            for (View child : children) {
+                if (heightSpec <= 0 || height <= heightSpec) {
+                    break;
+                }
+                int before = child.getMeasuredHeight();
+                child.measure(width, Math.max(1, heightSpec - (height - before)));
+                height += child.getMeasuredHeight() - before;
             }
         } else if (!children.isEmpty()) {
             int share = width / children.size();

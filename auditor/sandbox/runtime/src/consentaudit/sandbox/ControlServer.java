@@ -111,13 +111,13 @@ final class ControlServer implements Runnable {
                     int[] from = point(new String[] {fields[0], fields[1]});
                     int[] to = point(new String[] {fields[2], fields[3]});
                     int milliseconds = milliseconds(fields[4]);
-                    // No sandbox view scrolls (docs/sandbox.md): the gesture is delivered on the main thread, in
-                    // order with taps, and changes nothing, as on a device screen with nothing to scroll.
+                    // Delivered on the main thread, in order with taps; the gesture ends in one step (no fling).
                     return ok(onMain(() -> {
                         String gesture = "swipe (" + from[0] + "," + from[1] + ")->(" + to[0] + "," + to[1] + ") in "
                                 + milliseconds + " ms";
-                        android.util.Log.i("Input", gesture + ": nothing scrollable");
-                        return gesture + ": nothing scrollable";
+                        String result = WindowManagerImpl.get().swipe(from[0], from[1], to[0], to[1]);
+                        android.util.Log.i("Input", gesture + ": " + result);
+                        return gesture + ": " + result;
                     }));
                 }
                 case "home":

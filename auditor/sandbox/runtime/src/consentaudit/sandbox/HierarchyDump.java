@@ -4,6 +4,7 @@ import android.view.View;
 import android.view.ViewGroup;
 import android.widget.CompoundButton;
 import android.widget.EditText;
+import android.widget.ScrollView;
 import android.widget.TextView;
 
 import java.util.List;
@@ -46,7 +47,8 @@ final class HierarchyDump {
         attribute(xml, "enabled", Boolean.toString(view.isEnabled()));
         attribute(xml, "focusable", Boolean.toString(view.isFocusable()));
         attribute(xml, "focused", Boolean.toString(view.isFocused()));
-        attribute(xml, "scrollable", "false");
+        boolean scrollable = view instanceof ScrollView && ((ScrollView) view).isScrollable();
+        attribute(xml, "scrollable", Boolean.toString(scrollable));
         attribute(xml, "long-clickable", Boolean.toString(view.isLongClickable()));
         attribute(xml, "password", Boolean.toString(view instanceof EditText && ((EditText) view).isPassword()));
         attribute(xml, "selected", Boolean.toString(view.isSelected()));

@@ -112,8 +112,9 @@ final class Window {
             int contentBottom = SCREEN_HEIGHT - NAVIGATION_BAR_HEIGHT;
             place(content, 0, contentTop, SCREEN_WIDTH, contentBottom);
             if (contentView != null && contentView.getVisibility() != View.GONE) {
-                contentView.measure(SCREEN_WIDTH, 0);
-                // The content view fills the content area (match_parent); taller content runs off screen.
+                contentView.measure(SCREEN_WIDTH, contentBottom - contentTop);
+                // The content view fills the content area (match_parent); taller content runs off screen, unless
+                // a scrolling view in it takes up the difference.
                 contentView.layout(0, contentTop, SCREEN_WIDTH,
                         Math.max(contentBottom, contentTop + contentView.getMeasuredHeight()));
             }
@@ -121,11 +122,11 @@ final class Window {
         }
         int width = kind == Kind.DIALOG ? SCREEN_WIDTH - 2 * DIALOG_MARGIN : SCREEN_WIDTH;
         int height = 0;
+        int usable = SCREEN_HEIGHT - STATUS_BAR_HEIGHT - NAVIGATION_BAR_HEIGHT;
         if (contentView != null && contentView.getVisibility() != View.GONE) {
-            contentView.measure(width, 0);
+            contentView.measure(width, usable);
             height = contentView.getMeasuredHeight();
         }
-        int usable = SCREEN_HEIGHT - STATUS_BAR_HEIGHT - NAVIGATION_BAR_HEIGHT;
         height = Math.min(height, usable);
         left = (SCREEN_WIDTH - width) / 2;
         right = left + width;

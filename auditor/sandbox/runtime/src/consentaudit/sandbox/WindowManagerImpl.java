@@ -139,6 +139,49 @@ public final class WindowManagerImpl {
         return "nothing at (" + x + ", " + y + ")";
     }
 
+    /**
+     * A finger moving from (x1, y1) to (x2, y2): the deepest view under the starting point that can scroll that way
+     * scrolls by the finger's vertical travel (moving up shows what lies below). Modal windows block as for taps.
+     */
+    public String swipe(int x1, int y1, int x2, int y2) {
+        List<Window> windows = visibleWindows();
+        int travel = y1 - y2;
+        for (int i = windows.size() - 1; i >= 0; i--) {
+            Window window = windows.get(i);
+            if (window.contains(x1, y1)) {
+                View target = travel == 0 ? null : scrollTarget(window.decor, x1, y1, travel > 0 ? 1 : -1);
+                if (target == null) {
+                    return "nothing scrollable that way at (" + x1 + ", " + y1 + ") in " + window.describe();
+                }
+                int before = target.getScrollY();
+                target.scrollBy(0, travel);
+                return "scrolled " + describe(target) + " by " + (target.getScrollY() - before) + " px";
+            }
+            if (window.isModal()) {
+                return "swipe outside " + window.describe() + " was blocked (modal)";
+            }
+        }
+        return "nothing at (" + x1 + ", " + y1 + ")";
+    }
+
+    /** The deepest visible view under the point that can scroll in `direction`, searching topmost children first. */
+    private static View scrollTarget(View view, int x, int y, int direction) {
+        if (view.getVisibility() != View.VISIBLE || x < view.getLeft() || x >= view.getRight()
+                || y < view.getTop() || y >= view.getBottom()) {
+            return null;
+        }
+        if (view instanceof ViewGroup) {
+            ViewGroup group = (ViewGroup) view;
+            for (int i = group.getChildCount() - 1; i >= 0; i--) {
+                View hit = scrollTarget(group.getChildAt(i), x, y, direction);
+                if (hit != null) {
+                    return hit;
+                }
+            }
+        }
+        return view.canScrollVertically(direction) ? view : null;
+    }
+
     /** Types into the text field at the point (replacing its text, as uiautomator2's set_text does). */
     public String inputText(int x, int y, String text) {
         List<Window> windows = visibleWindows();
