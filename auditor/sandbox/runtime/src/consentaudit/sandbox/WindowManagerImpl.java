@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The screen: the top activity's window, its dialogs above it, and system dialogs on top. Taps go to the topmost
@@ -149,7 +150,9 @@ public final class WindowManagerImpl {
         for (int i = windows.size() - 1; i >= 0; i--) {
             Window window = windows.get(i);
             if (window.contains(x1, y1)) {
-                View target = travel == 0 ? null : scrollTarget(window.decor, x1, y1, travel > 0 ? 1 : -1);
+                int direction = travel > 0 ? 1 : -1;
+                View target = travel == 0 ? null
+                        : deepest(window.decor, x1, y1, view -> view.canScrollVertically(direction));
                 if (target == null) {
                     return "nothing scrollable that way at (" + x1 + ", " + y1 + ") in " + window.describe();
                 }
@@ -162,24 +165,6 @@ public final class WindowManagerImpl {
             }
         }
         return "nothing at (" + x1 + ", " + y1 + ")";
-    }
-
-    /** The deepest visible view under the point that can scroll in `direction`, searching topmost children first. */
-    private static View scrollTarget(View view, int x, int y, int direction) {
-        if (view.getVisibility() != View.VISIBLE || x < view.getLeft() || x >= view.getRight()
-                || y < view.getTop() || y >= view.getBottom()) {
-            return null;
-        }
-        if (view instanceof ViewGroup) {
-            ViewGroup group = (ViewGroup) view;
-            for (int i = group.getChildCount() - 1; i >= 0; i--) {
-                View hit = scrollTarget(group.getChildAt(i), x, y, direction);
-                if (hit != null) {
-                    return hit;
-                }
-            }
-        }
-        return view.canScrollVertically(direction) ? view : null;
     }
 
     /** Types into the text field at the point (replacing its text, as uiautomator2's set_text does). */
@@ -226,6 +211,11 @@ public final class WindowManagerImpl {
 
     /** The deepest visible, clickable view under the point, searching the topmost children first. */
     private static View hitTest(View view, int x, int y) {
+        return deepest(view, x, y, View::isClickable);
+    }
+
+    /** The deepest visible view under the point that is `wanted`, searching the topmost children first. */
+    private static View deepest(View view, int x, int y, Predicate<View> wanted) {
         if (view.getVisibility() != View.VISIBLE || x < view.getLeft() || x >= view.getRight()
                 || y < view.getTop() || y >= view.getBottom()) {
             return null;
@@ -233,13 +223,13 @@ public final class WindowManagerImpl {
         if (view instanceof ViewGroup) {
             ViewGroup group = (ViewGroup) view;
             for (int i = group.getChildCount() - 1; i >= 0; i--) {
-                View hit = hitTest(group.getChildAt(i), x, y);
+                View hit = deepest(group.getChildAt(i), x, y, wanted);
                 if (hit != null) {
                     return hit;
                 }
             }
         }
-        return view.isClickable() ? view : null;
+        return wanted.test(view) ? view : null;
     }
 
     private static String describe(View view) {
