@@ -455,12 +455,15 @@ def _host() -> str:
 
 
 def _owner_alive(record: AttemptRecord, age: float) -> bool:
-    if record.host == _host():
-        try:
-            os.kill(record.pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
+    return process_alive(record.pid) if record.host == _host() else age < STALE_AFTER_S
+
+
+def process_alive(pid: int) -> bool:
+    """A process of this host with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
         return True
-    return age < STALE_AFTER_S
+    return True

@@ -39,11 +39,14 @@ from auditor.batch.jobs import (
     AttemptRecord,
     JobResult,
     JobStore,
+    process_alive,
     verification_problem,
 )
 from auditor.errors import EnvironmentProblem, InputError
 
 LOCK_OBJECT = ".batch.lock"
+STAGING_PREFIX = "consent-audit-staging-"
+STAGING_LABEL = "store.txt"
 _REFUSED = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
 """What a store answers a conditional write whose object exists (412), or is being written by another (409)."""
 _ABSENT = frozenset({"NoSuchKey", "404", "NotFound"})
@@ -195,8 +198,32 @@ class S3JobStore(JobStore):
     @property
     def scratch(self) -> Path:
         if self._staging is None:
-            self._staging = Path(tempfile.mkdtemp(prefix="consent-audit-staging-"))
+            # Named by this process, and labelled with the store, so that what a killed process staged can be
+            # found and kept by the next one on this host (`recover_staged`).
+            self._staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
+            (self._staging / STAGING_LABEL).write_text(self.location + "\n", encoding="utf-8")
         return self._staging
+
+    def recover_staged(self) -> list[str]:
+        """Keep in the store what processes of this host that have died had staged for it: the attempts they were
+        recording when killed (their partial run directories and logs), as `state/KEY/work/NNN/`, the place a
+        folder store keeps them. Returns what was kept."""
+        kept: list[str] = []
+        for folder in sorted(Path(tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*")):
+            owner = folder.name[len(STAGING_PREFIX):].partition("-")[0]
+            try:
+                label = (folder / STAGING_LABEL).read_text(encoding="utf-8").strip()
+            except OSError:
+                continue
+            if label != self.location or not owner.isdigit() or process_alive(int(owner)):
+                continue
+            for work in sorted(p for p in folder.glob("*/*") if p.is_dir()):
+                key, attempt = work.parent.name, work.name
+                if attempt.isdigit():
+                    self._upload_folder(work, f"state/{key}/work/{attempt}")
+                    kept.append(f"{self.location}/state/{key}/work/{attempt}")
+            shutil.rmtree(folder, ignore_errors=True)
+        return kept
 
     def prepare(self) -> None:
         """Check the bucket is reachable and writable, and honours conditional writes (exactness needs them)."""
@@ -216,6 +243,7 @@ class S3JobStore(JobStore):
             raise EnvironmentProblem(f"S3 store {self.location} ignores conditional writes (If-None-Match): a job "
                                      "could be done twice there; use a store that supports them, or a folder")
         self._prepared = True
+        self.recover_staged()
 
     def work_dir(self, key: str, attempt: int) -> Path:
         return self.scratch / key / f"{attempt:03d}"
@@ -401,13 +429,7 @@ def _owner_gone(owner: str) -> bool:
     words = owner.split()
     if len(words) != 4 or words[0] != "pid" or words[2] != "on" or words[3] != os.uname().nodename:
         return False
-    try:
-        os.kill(int(words[1]), 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, ValueError):
-        return False
-    return False
+    return words[1].isdigit() and not process_alive(int(words[1]))
 
 
 def _one_line(exc: Exception) -> str:

@@ -231,3 +231,39 @@ def test_an_upload_cut_short_is_not_a_result(s3_url: str) -> None:
     result = store.read_result(KEY)
     assert result is not None and (result.message, result.run) == ("whole", "002/run")
     assert store.status(KEY, poison_after=3).state == "done"
+
+
+def test_what_a_killed_process_staged_is_kept_by_the_next(s3_url: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-audit leaves its partial run in its staging folder on its host; the next process of that
+    host opening the store keeps it where a folder store would have it (state/KEY/work/NNN/)."""
+    import subprocess
+    import sys
+
+    from auditor.batch import s3store
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(s3store.tempfile, "tempdir", None)  # read TMPDIR again
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    staged = tmp_path / f"{s3store.STAGING_PREFIX}{gone.stdout.strip()}-abc"
+    (staged / KEY / "003" / "run").mkdir(parents=True)
+    (staged / s3store.STAGING_LABEL).write_text(s3_url + "\n")
+    (staged / KEY / "003" / "run-one.log").write_text("killed mid-audit\n")
+    (staged / KEY / "003" / "run" / "markers.jsonl").write_text('{"kind": "run-start"}\n')
+    other = tmp_path / f"{s3store.STAGING_PREFIX}{gone.stdout.strip()}-def"
+    (other / KEY / "001").mkdir(parents=True)
+    (other / s3store.STAGING_LABEL).write_text("s3://another-bucket/elsewhere\n")
+    alive = tmp_path / f"{s3store.STAGING_PREFIX}{os.getpid()}-ghi"
+    (alive / KEY / "002").mkdir(parents=True)
+    (alive / s3store.STAGING_LABEL).write_text(s3_url + "\n")
+
+    store = _store(s3_url)
+    stored = names(client(os.environ["AWS_ENDPOINT_URL"]), s3_url)
+    assert f"state/{KEY}/work/003/run-one.log" in stored
+    assert f"state/{KEY}/work/003/run/markers.jsonl" in stored
+    assert not staged.exists(), "kept in the store, the local copy goes"
+    assert other.exists(), "another store's staging is not ours to move"
+    assert alive.exists(), "a live process's staging is its own"
+    assert store.scratch.name.startswith(f"{s3store.STAGING_PREFIX}{os.getpid()}-")
+    assert (store.scratch / s3store.STAGING_LABEL).read_text().strip() == s3_url
