@@ -334,3 +334,42 @@ def test_an_agree_button_greyed_out_until_the_box_is_ticked_is_still_the_accept_
     assert dialog is not None and dialog.accept is not None and dialog.reject is not None
     assert (dialog.accept.text, dialog.reject.text) == ("同意并继续", "不同意")
     assert [box.text for box in dialog.checkboxes] == ["我已阅读并同意"] and not dialog.prechecked
+
+
+# "Are you sure?" dialogs after a refusal ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["再想想", "我再想想", "我再看看", "返回查看", "Go back", "Let me reconsider"])
+def test_a_way_back_is_not_a_refusal(label):
+    assert classify_control_label(label) == "back"
+
+
+def sure_dialog(*buttons, texts=("温馨提示", "您需要同意《隐私政策》后才能使用全部功能。")):
+    return window(PKG, layout(*(text(value) for value in texts), layout(*(button(b) for b in buttons))),
+                  bounds=(60, 600, 1020, 1800))
+
+
+def test_an_are_you_sure_dialog_refuses_with_its_refusal_and_records_its_way_back():
+    info = consent_on(app_window(PKG, "首页"), sure_dialog("再想想", "仍然拒绝", "同意并继续"))
+    assert (info.accept.text, info.reject.text, info.go_back.text) == ("同意并继续", "仍然拒绝", "再想想")
+
+
+def test_next_to_a_way_back_the_plain_yes_confirms_the_refusal():
+    info = consent_on(sure_dialog("再想想", "确定"))
+    assert (info.accept, info.reject.text, info.go_back.text, info.acknowledge_only) == (None, "确定", "再想想", False)
+
+
+def test_a_question_confirming_a_refusal_turns_yes_and_no_around():
+    texts = ("提示", "确定不同意吗？不同意将无法使用本应用。")
+    hierarchy = parse_hierarchy(screen(sure_dialog("取消", "确定", texts=texts)))
+    assert detect_consent_dialog(hierarchy) is None  # no policy named: only right after a refusal
+    info = detect_consent_dialog(hierarchy, after_refusal=True)
+    assert (info.reject.text, info.go_back.text, info.accept) == ("确定", "取消", None)
+    english = parse_hierarchy(screen(sure_dialog("No", "Yes", texts=("Are you sure you want to exit?",))))
+    info = detect_consent_dialog(english, after_refusal=True)
+    assert (info.reject.text, info.go_back.text) == ("Yes", "No")
+
+
+def test_an_exit_question_is_no_privacy_dialog_outside_a_refusal():
+    exit_dialog = sure_dialog("取消", "确定", texts=("确定要退出吗？",))
+    assert consent_on(app_window(PKG, "首页"), exit_dialog) is None
