@@ -16,7 +16,9 @@ Consent dialog
          consent, gdpr, policy, agreement, eula or terms;
       2. it offers an accept control: a tappable view (the view itself, or a small clickable ancestor) whose
          short label is an agreement word (agree, I agree, accept, accept all, 同意, 同意并继续, ...) or whose
-         resource id says agree/accept/consent.
+         resource id says agree/accept/consent; or a button labelled with the agreement statement itself
+         (我已阅读并同意) when there is no box to tick; words that only mean agreeing next to a refusal (开始使用,
+         "Yes") count only when the dialog has one.
     A control is classified as *reject* before *accept*, because refusals contain the accept words:
     不同意 and 暂不同意 contain 同意, "disagree" contains "agree", and an id like `do_not_accept_btn` contains
     "accept". Only short labels count as controls, so a sentence such as "By clicking Agree, you agree to ..."

@@ -10,11 +10,13 @@ from auditor.testing import android_fixture, hierarchy_fixtures
 from auditor.testing.screens import (
     app_window,
     button,
+    checkbox,
     consent_dialog,
     layout,
     permission_dialog,
     screen,
     text,
+    view,
     window,
 )
 
@@ -373,3 +375,59 @@ def test_a_question_confirming_a_refusal_turns_yes_and_no_around():
 def test_an_exit_question_is_no_privacy_dialog_outside_a_refusal():
     exit_dialog = sure_dialog("取消", "确定", texts=("确定要退出吗？",))
     assert consent_on(app_window(PKG, "首页"), exit_dialog) is None
+
+
+# Wider wording: refusals that are not "no" words, agreements that are not "agree" words --------------------
+
+
+def policy_dialog(*buttons, message="We use cookies and personal data as described in our Privacy Policy."):
+    return window(PKG, layout(text("Your privacy"), text(message), layout(*(button(b) for b in buttons))),
+                  bounds=(60, 600, 1020, 1800))
+
+
+@pytest.mark.parametrize(
+    ("reject", "accept"),
+    [("Continue without accepting", "Accept all"), ("Necessary only", "Accept all"), ("Only necessary", "Accept"),
+     ("Use necessary cookies only", "Allow all cookies"), ("Reject All Cookies", "Accept All Cookies"),
+     ("Refuse all", "Agree"), ("No", "Yes"), ("Essential only", "I accept")],
+)
+def test_english_refusals_beyond_no_words(reject, accept):
+    info = consent_on(policy_dialog(reject, accept))
+    assert (info.accept.text, info.reject.text) == (accept, reject)
+
+
+@pytest.mark.parametrize(
+    ("reject", "accept"),
+    [("放弃使用", "同意"), ("暂不使用", "开始使用"), ("退出", "同意并使用"), ("以后再说", "同意并进入"), ("不同意", "我已阅读并同意"),
+     ("仅浏览", "同意，继续使用")],
+)
+def test_chinese_refusals_and_agreements_beyond_the_obvious(reject, accept):
+    info = consent_on(app_window(PKG, "首页"), consent_dialog(PKG, accept=accept, reject=reject))
+    assert (info.accept.text, info.reject.text) == (accept, reject)
+
+
+def test_a_statement_is_the_accept_button_only_when_there_is_no_box_to_tick():
+    button_only = consent_on(consent_dialog(PKG, accept="我已阅读并同意", reject="不同意"))
+    assert button_only.accept.text == "我已阅读并同意" and button_only.checkboxes == []
+    with_box = consent_on(window(PKG, layout(
+        text("隐私政策"), text("请阅读《隐私政策》"), checkbox("我已阅读并同意"), button("同意"), button("不同意"))))
+    assert with_box.accept.text == "同意" and [b.text for b in with_box.checkboxes] == ["我已阅读并同意"]
+
+
+def test_a_welcome_page_with_a_policy_link_and_start_is_no_privacy_dialog():
+    """开始使用, "Yes", "Get started" go on without agreeing to anything unless a refusal stands next to them."""
+    assert consent_on(window(PKG, layout(
+        text("欢迎使用 Shop"), text("登录即表示同意《用户协议》和《隐私政策》"), button("开始使用")))) is None
+    assert consent_on(window(PKG, layout(
+        text("Welcome"), text("See our Privacy Policy"), button("Get started")))) is None
+
+
+def test_a_login_page_that_mentions_the_policy_is_no_privacy_dialog():
+    assert consent_on(window(PKG, layout(
+        text("手机号登录"), view("android.widget.EditText", id="phone", clickable=True),
+        checkbox("我已阅读并同意"), text("《用户协议》《隐私政策》"), button("登录"), button("其他方式登录")))) is None
+
+
+def test_a_friend_request_with_agree_and_refuse_is_no_privacy_dialog():
+    assert consent_on(window(PKG, layout(text("好友申请"), text("张三请求添加你为好友"), button("拒绝"), button("同意")),
+                             bounds=(60, 600, 1020, 1800))) is None
