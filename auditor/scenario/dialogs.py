@@ -5,8 +5,11 @@ Permission dialog
     (`permission_allow_button`, `permission_deny_button`, ...). The package is not looked at: it differs across
     Android versions and vendors (`com.android.packageinstaller`, `com.android.permissioncontroller`,
     `com.google.android.permissioncontroller`, vendor ROMs), while the ids stay. Neither is the widget class
-    (newer layouts use their own button class). The question is read from `permission_message` and mapped to a
-    permission group by its wording (`auditor.permissions`).
+    (newer layouts use their own button class). Vendor dialogs without these ids are recognised by their buttons'
+    labels (允许, 仅在使用中允许, 拒绝, 禁止, Allow, Deny...), only in a window of a permission-controller or security
+    package (never in the app's own window) that offers both a grant and a refusal. The question is read from
+    `permission_message` (else the longest text that is no button) and mapped to a permission group by its wording
+    (`auditor.permissions`), else by another text of the dialog (a title naming the permission).
 
 Consent dialog
     Looked for window by window, topmost first, skipping permission dialogs. A window is the app's consent
@@ -86,6 +89,32 @@ DONT_ASK_AGAIN_CHECKBOX_ID = "do_not_ask_checkbox"
 PERMISSION_MESSAGE_ID = "permission_message"
 
 
+# Vendor ROMs that draw their own grant dialog without the standard ids: it is recognised by its buttons' labels,
+# and only in a window of the system's permission controller (or of the system itself), never in the app's own
+# window: an app's "允许 / 拒绝" dialog is no system dialog.
+_PERMISSION_PACKAGE = re.compile(
+    r"^android$|(?:^|\.)(?:permissioncontroller|packageinstaller|permission\w*|\w*permission|securitycenter|"
+    r"security|systemmanager|safecenter|secure)(?:\.|$)",
+    re.IGNORECASE,
+)
+_PERMISSION_LABELS: tuple[tuple[PermissionControlKind, re.Pattern[str]], ...] = (
+    ("deny-and-dont-ask-again", re.compile(
+        r"^(?:(?:拒绝|禁止|不允许)[，,]?(?:且|并|后)?不再(?:询问|提示|提醒)|(?:deny|don't allow)(?: and| &|,) don't ask again)$",
+        re.IGNORECASE)),
+    ("allow-one-time", re.compile(r"^(?:本次运行允许|仅本次允许|本次允许|仅限这一次|仅此一次|仅限本次|只允许这一次|only this time|"
+                                  r"allow (?:only )?this time|allow once)$", re.IGNORECASE)),
+    ("allow-foreground-only", re.compile(
+        r"^(?:仅在使用中允许|使用时允许|仅使用期间允许|仅在使用该应用时允许|使用应用时允许|仅在使用时允许|仅在前台使用时允许|使用期间允许|"
+        r"(?:allow )?(?:only )?while using the app|allow only while in use)$", re.IGNORECASE)),
+    ("allow-always", re.compile(r"^(?:始终允许|一律允许|总是允许|allow all the time|always allow)$", re.IGNORECASE)),
+    ("allow", re.compile(r"^(?:允许|allow)$", re.IGNORECASE)),
+    ("deny", re.compile(r"^(?:拒绝|禁止|不允许|deny|don't allow|do not allow)$", re.IGNORECASE)),
+)
+_DONT_ASK_AGAIN_LABEL = re.compile(r"不再询问|不再提示|不再提醒|don't ask again|do not ask again", re.IGNORECASE)
+_ALLOW_KINDS = {"allow", "allow-foreground-only", "allow-one-time", "allow-always"}
+_DENY_KINDS = {"deny", "deny-and-dont-ask-again"}
+
+
 @dataclass
 class PermissionDialog:
     """A runtime-permission dialog on screen."""
@@ -93,7 +122,7 @@ class PermissionDialog:
     window: int
     package: str
     message: str
-    """The question as shown; empty when the dialog has no `permission_message`."""
+    """The question as shown (`permission_message`; on a dialog without it, the longest text that is no button)."""
     group: str
     """Permission group asked for, from the wording; `UNKNOWN` when not recognised."""
     permissions: list[str]
@@ -102,6 +131,8 @@ class PermissionDialog:
     dont_ask_checkbox: DialogControl | None = None
     texts: list[str] = field(default_factory=list)
     """Every text of the dialog's window, to tell one dialog from the next (`1 of 3`, `2 of 3`)."""
+    by_label: bool = False
+    """Recognised by its buttons' labels in a system package (a vendor dialog without the standard ids)."""
 
     def control(self, kind: PermissionControlKind) -> DialogControl | None:
         return self.controls.get(kind)
@@ -114,36 +145,72 @@ class PermissionDialog:
 def detect_permission_dialog(hierarchy: Hierarchy) -> PermissionDialog | None:
     """The topmost runtime-permission dialog on screen, or None."""
     for window in hierarchy.windows_top_down():
-        nodes = hierarchy.window_nodes(window)
-        controls: dict[PermissionControlKind, DialogControl] = {}
-        for node in nodes:
-            kind = PERMISSION_BUTTON_IDS.get(node.id_name)
-            if kind is not None and node.visible and kind not in controls:
-                controls[kind] = control_of(node, hierarchy)
-        if not controls:
-            continue
-        message_node = next((n for n in nodes if n.id_name == PERMISSION_MESSAGE_ID), None)
-        message = message_node.text.strip() if message_node is not None else ""
-        checkbox_node = next((n for n in nodes if n.id_name == DONT_ASK_AGAIN_CHECKBOX_ID and n.visible), None)
-        group = classify_permission_message(message)
-        package = next((n.package for n in nodes if n.package), "")
-        return PermissionDialog(
-            window=window,
-            package=package,
-            message=message,
-            group=group.group,
-            permissions=group.permissions,
-            controls=controls,
-            dont_ask_checkbox=control_of(checkbox_node, hierarchy) if checkbox_node is not None else None,
-            texts=hierarchy.texts(window),
-        )
+        dialog = _permission_dialog_in(hierarchy, window)
+        if dialog is not None:
+            return dialog
     return None
 
 
+def _permission_dialog_in(hierarchy: Hierarchy, window: int) -> PermissionDialog | None:
+    nodes = [node for node in hierarchy.window_nodes(window) if node.visible]
+    package = next((n.package for n in nodes if n.package), "")
+    controls: dict[PermissionControlKind, DialogControl] = {}
+    for node in nodes:
+        kind = PERMISSION_BUTTON_IDS.get(node.id_name)
+        if kind is not None and kind not in controls:
+            controls[kind] = control_of(node, hierarchy)
+    by_label = not controls
+    if by_label:
+        if not _PERMISSION_PACKAGE.search(package):
+            return None
+        controls = _controls_by_label(hierarchy, nodes)
+        if not (controls.keys() & _ALLOW_KINDS and controls.keys() & _DENY_KINDS):
+            return None
+    message_node = next((n for n in nodes if n.id_name == PERMISSION_MESSAGE_ID), None)
+    labels = {control.text for control in controls.values()}
+    others = [n.text.strip() for n in nodes if n.text.strip() and n.text.strip() not in labels and not n.checkable]
+    if message_node is not None:
+        message = message_node.text.strip()
+    else:
+        message = max(others, key=len, default="")
+    checkbox_node = next((n for n in nodes if n.checkable and (
+        n.id_name == DONT_ASK_AGAIN_CHECKBOX_ID or (by_label and _DONT_ASK_AGAIN_LABEL.search(n.label)))), None)
+    group = classify_permission_message(message)
+    if group.group == UNKNOWN_GROUP:
+        # The question in words the table does not know: a title or a line beside it may name the permission
+        # ("位置信息", "Location permission").
+        group = next((found for found in map(classify_permission_message, others) if found.group != UNKNOWN_GROUP),
+                     group)
+    return PermissionDialog(
+        window=window,
+        package=package,
+        message=message,
+        group=group.group,
+        permissions=group.permissions,
+        controls=controls,
+        dont_ask_checkbox=control_of(checkbox_node, hierarchy) if checkbox_node is not None else None,
+        texts=hierarchy.texts(window),
+        by_label=by_label,
+    )
+
+
+def _controls_by_label(hierarchy: Hierarchy, nodes: list[UiNode]) -> dict[PermissionControlKind, DialogControl]:
+    controls: dict[PermissionControlKind, DialogControl] = {}
+    for node in nodes:
+        label = fold_text(node.label)
+        if not label or node.checkable:
+            continue
+        kind = next((kind for kind, pattern in _PERMISSION_LABELS if pattern.match(label)), None)
+        if kind is None or kind in controls:
+            continue
+        target = hierarchy.clickable_target(node, MAX_CONTROL_AREA_SHARE)
+        if target is not None:
+            controls[kind] = control_of(target, hierarchy).model_copy(update={"text": label})
+    return controls
+
+
 def permission_dialog_windows(hierarchy: Hierarchy) -> set[int]:
-    return {
-        node.window for node in hierarchy.nodes if node.id_name in PERMISSION_BUTTON_IDS
-    }
+    return {window for window in hierarchy.windows_top_down() if _permission_dialog_in(hierarchy, window) is not None}
 
 
 # --------------------------------------------------------------------------------------------

@@ -837,6 +837,8 @@ class ScenarioRunner:
                 return f"no permission dialog within {timeout:g}s (optional, skipped)"
             raise StepFailed(f"no permission dialog appeared within {timeout:g}s")
         notes: list[str] = []
+        if dialog.by_label:
+            notes.append(f"a dialog of {dialog.package} without the standard ids, recognised by its buttons")
         if action.permission is not None:
             if dialog.recognised and action.permission not in dialog.permissions:
                 raise StepFailed(

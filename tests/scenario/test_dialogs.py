@@ -431,3 +431,65 @@ def test_a_login_page_that_mentions_the_policy_is_no_privacy_dialog():
 def test_a_friend_request_with_agree_and_refuse_is_no_privacy_dialog():
     assert consent_on(window(PKG, layout(text("好友申请"), text("张三请求添加你为好友"), button("拒绝"), button("同意")),
                              bounds=(60, 600, 1020, 1800))) is None
+
+
+# Vendor permission dialogs without the standard ids --------------------------------------------------------
+
+
+def vendor_dialog(package, *views):
+    return window(package, layout(*views), bounds=(0, 1200, 1080, 2400))
+
+
+@pytest.mark.parametrize(
+    ("package", "buttons", "kinds"),
+    [
+        ("com.miui.securitycenter", ("始终允许", "仅在使用中允许", "拒绝"), {"allow-always", "allow-foreground-only", "deny"}),
+        ("com.coloros.securitypermission", ("本次运行允许", "仅在使用中允许", "禁止"),
+         {"allow-one-time", "allow-foreground-only", "deny"}),
+        ("com.huawei.systemmanager", ("禁止", "允许"), {"deny", "allow"}),
+        ("com.vivo.permissionmanager", ("拒绝且不再询问", "允许"), {"deny-and-dont-ask-again", "allow"}),
+        ("android", ("Deny", "Allow"), {"deny", "allow"}),
+    ],
+)
+def test_a_vendor_dialog_is_recognised_by_its_labels_in_a_system_package(package, buttons, kinds):
+    hierarchy = parse_hierarchy(screen(app_window(PKG, "首页"), vendor_dialog(
+        package, text("位置信息"), text("是否允许“购物”获取此设备的位置信息？"), *(button(b) for b in buttons))))
+    dialog = detect_permission_dialog(hierarchy)
+    assert dialog is not None and dialog.by_label
+    assert set(dialog.controls) == kinds
+    assert (dialog.group, dialog.message) == ("LOCATION", "是否允许“购物”获取此设备的位置信息？")
+    assert "android.permission.ACCESS_FINE_LOCATION" in dialog.permissions
+    assert detect_consent_dialog(hierarchy) is None
+
+
+def test_a_vendor_dialogs_permission_may_be_named_by_its_title_and_its_box_is_read():
+    hierarchy = parse_hierarchy(screen(vendor_dialog(
+        "com.iqoo.secure", text("相机权限"), text("“购物”申请此权限"), checkbox("不再提醒", checked=True),
+        button("拒绝"), button("允许"))))
+    dialog = detect_permission_dialog(hierarchy)
+    assert (dialog.group, dialog.message) == ("CAMERA", "“购物”申请此权限")
+    assert dialog.dont_ask_checkbox is not None and dialog.dont_ask_checkbox.checked is True
+
+
+def test_the_apps_own_dialog_with_allow_and_refuse_is_not_the_systems():
+    """WeChat's own location prompt for a mini program, drawn in its package: 拒绝 / 允许, but no system dialog."""
+    own = window("com.tencent.mm", layout(text("莉景天气 申请"), text("获取你的位置信息"),
+                                          text("将获取你的具体位置信息，用于获取用户所在地天气情况"),
+                                          layout(button("拒绝"), button("允许"))), bounds=(0, 1604, 1080, 2260))
+    assert detect_permission_dialog(parse_hierarchy(screen(own))) is None
+    assert detect_permission_dialog(parse_hierarchy(screen(window(PKG, layout(
+        text("Allow Shop to access your location?"), button("Deny"), button("Allow")))))) is None
+
+
+def test_a_system_window_needs_both_a_grant_and_a_refusal():
+    usb = vendor_dialog("com.android.systemui", text("允许 USB 调试吗？"), button("取消"), button("允许"))
+    settings = vendor_dialog("com.miui.securitycenter", text("应用权限"), button("允许"))
+    assert detect_permission_dialog(parse_hierarchy(screen(usb))) is None
+    assert detect_permission_dialog(parse_hierarchy(screen(settings))) is None
+
+
+def test_an_unrecognised_question_is_kept_as_it_was_shown():
+    hierarchy = parse_hierarchy(screen(vendor_dialog("com.android.permissioncontroller",
+                                                     text("“购物”想要做一件新事情"), button("拒绝"), button("允许"))))
+    dialog = detect_permission_dialog(hierarchy)
+    assert (dialog.group, dialog.permissions, dialog.message) == ("UNKNOWN", [], "“购物”想要做一件新事情")

@@ -330,6 +330,20 @@ def test_deny_forever_where_not_offered_fails(scenario_file):
     assert "offers no \"don't ask again\"" in outcome.message
 
 
+def test_a_vendor_dialog_without_the_standard_ids_is_answered_by_its_labels(scenario_file):
+    vendor = window("com.coloros.securitypermission", layout(
+        text("是否允许“购物”访问您的通讯录？"), button("本次运行允许"), button("仅在使用中允许"), button("禁止")),
+        bounds=(0, 1200, 1080, 2400))
+    rig = fake_rig({"asked": screen(app_window(PKG, "首页"), vendor), "home": HOME}, launch_screens=("asked",))
+    rig.driver.on_tap("asked", "禁止", show="home")
+    outcome = run(rig, scenario_file("- launchApp\n- permission: deny\n"))
+    assert outcome.status == "completed", outcome.message
+    decision = decision_of(rig)
+    assert (decision.decision, decision.group, decision.control.text) == ("denied", "CONTACTS", "禁止")
+    assert decision.message == "是否允许“购物”访问您的通讯录？"
+    assert "recognised by its buttons" in ended(rig)[1][2]
+
+
 def test_a_named_permission_must_be_what_the_dialog_asks(scenario_file):
     rig = dialog_rig("toolregfb-packageinstaller-contacts-fblite.xml")
     outcome = run(rig, scenario_file(f"- launchApp\n- permission: {{action: deny, permission: {FINE}}}\n"))
