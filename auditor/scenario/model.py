@@ -8,6 +8,7 @@ common fields of `StepModel` (`when`, `optional`, `onFailure`). `docs/scenarios.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -15,7 +16,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema, field_validator, model_v
 
 from auditor.errors import InputError
 from auditor.models import Model, StepRef
-from auditor.permissions import full_permission_name, is_runtime_permission
+from auditor.permissions import PERMISSION_GROUPS, full_permission_name, is_runtime_permission
 from auditor.scenario.hierarchy import SELECTOR_KINDS, Selector, SelectorKind, compile_selector_regex
 
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -395,6 +396,7 @@ class Consent(StepModel):
 
 
 PermissionAction = Literal["allow", "deny", "deny-forever", "allow-once"]
+_RUNTIME_PERMISSION_NAMES = [name for names in PERMISSION_GROUPS.values() for name in names]
 
 
 class Permission(StepModel):
@@ -416,7 +418,10 @@ class Permission(StepModel):
             return None
         name = full_permission_name(value)
         if not is_runtime_permission(name):
-            raise ValueError(f"{value!r} is not a runtime permission that a dialog asks for")
+            close = difflib.get_close_matches(value.strip().removeprefix("android.permission."),
+                                              _RUNTIME_PERMISSION_NAMES, n=1, cutoff=0.8)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(f"{value!r} is not a runtime permission that a dialog asks for{hint}")
         return name
 
     def describe(self) -> str:

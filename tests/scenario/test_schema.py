@@ -129,8 +129,8 @@ BEYOND_A_SCHEMA = {
     # and the file as a whole (each document is checked on its own).
     "undefined-variable", "unclosed-variable", "variable-of-the-wrong-type", "missing-include", "misspelt-include",
     "include-cycle", "error-in-included-file", "invalid-yaml", "bad-regex", "explore-bad-avoid",
-    "header-without-steps", "not-utf-8", "alias-to-nothing", "error-in-included-file-and-in-its-env",
-    "run-flow-to-a-folder", "run-flow-absolute-path", "env-without-a-value", "mis-indented-nested-step",
+    "header-without-steps", "not-utf-8", "alias-to-nothing", "run-flow-to-a-folder", "run-flow-absolute-path",
+    "mis-indented-nested-step",
 }
 
 
