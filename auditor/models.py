@@ -443,6 +443,9 @@ class ConsentDialogInfo(Model):
     control: where the refusal may hide on a second screen."""
     colours: ControlColours | None = None
     """The accept and reject controls' colours, measured on the screenshot when it is a PNG (a device's)."""
+    go_back: DialogControl | None = None
+    """A control that goes back to the dialog before, deciding nothing ("再想想", "Go back"): what an "are you sure?"
+    dialog shown after a refusal offers besides confirming it."""
 
 
 class StepRef(Model):
@@ -578,6 +581,9 @@ class ConsentRefusalIneffective(MarkerBase):
     """The dialog shown again after the refusal (its saved hierarchy is that later screen)."""
     control: DialogControl
     """The reject control that was tapped."""
+    via: list[DialogControl] = Field(default_factory=list)
+    """The controls tapped after it on the way back, when the dialog came back through another one (an "are you
+    sure?" dialog's refusal or its "再想想")."""
 
 
 class ConsentSecondLayer(MarkerBase):

@@ -91,88 +91,103 @@ DIALOG_WORDING: tuple[DialogWording, ...] = (
     DialogWording(
         "STORAGE",
         (r"access locations? from your media", r"access photos,? media,? and files",
-         r"access photos and media", r"access (?:photos, )?media and files", r"access files on your device"),
-        (r"照片、媒体内容和文件", r"照片和媒体", r"媒体中的位置", r"存储空间", r"设备上的文件"),
+         r"access photos and media", r"access (?:photos, )?media and files", r"access files on your device",
+         r"read and write files"),
+        (r"照片、媒体内容和文件", r"照片和媒体", r"媒体中的位置", r"存储空间", r"设备上的文件", r"读写手机", r"文件和媒体",
+         r"相片、媒體和檔案", r"相片和媒體", r"儲存空間"),
     ),
     DialogWording(
         "NEARBY_DEVICES",
         (r"nearby devices", r"find, connect to,? and determine the relative position"),
-        (r"附近的设备", r"查找附近的设备", r"附近设备"),
+        (r"附近的设备", r"查找附近的设备", r"附近设备", r"附近的裝置"),
     ),
     DialogWording(
         "LOCATION",
         (r"access this device's (?:approximate |precise )?location", r"access (?:your |this device's )?location",
-         r"device's location"),
-        (r"位置信息", r"获取.*位置", r"访问.*位置", r"定位"),
+         r"device's location", r"(?:precise|approximate) location"),
+        (r"位置信息", r"获取.*位置", r"访问.*位置", r"定位", r"位置資訊", r"存取.*位置", r"所在位置"),
     ),
     DialogWording(
         "CAMERA",
         (r"take pictures and record video", r"take photos and record video", r"access (?:your )?camera"),
-        (r"拍摄照片和录制视频", r"拍照和录像", r"使用相机", r"访问相机", r"相机"),
+        (r"拍摄照片和录制视频", r"拍照和录像", r"使用相机", r"访问相机", r"相机", r"相機", r"拍攝相片", r"錄製影片"),
     ),
     DialogWording(
         "MICROPHONE",
         (r"record audio", r"access (?:your )?microphone"),
-        (r"录制音频", r"录音", r"麦克风"),
+        (r"录制音频", r"录音", r"麦克风", r"錄音", r"麥克風"),
     ),
     DialogWording(
         "CONTACTS",
         (r"access your contacts", r"read your contacts", r"contacts"),
-        (r"通讯录", r"联系人"),
+        (r"通讯录", r"联系人", r"聯絡人", r"通訊錄"),
     ),
     DialogWording(
         "CALENDAR",
         (r"access your calendar", r"calendar"),
-        (r"日历",),
+        (r"日历", r"日曆"),
     ),
     DialogWording(
         "SMS",
         (r"send and view sms messages", r"\bsms\b", r"text messages"),
-        (r"短信", r"彩信"),
+        (r"短信", r"彩信", r"簡訊"),
     ),
     DialogWording(
         "CALL_LOG",
         (r"phone call logs?", r"call logs?"),
-        (r"通话记录",),
+        (r"通话记录", r"通話記錄"),
     ),
     DialogWording(
         "PHONE",
-        (r"make and manage phone calls", r"phone calls"),
-        (r"拨打电话和管理通话", r"拨打电话", r"管理通话"),
+        (r"make and manage phone calls", r"phone calls", r"phone state", r"device (?:id|identity|information)"),
+        (r"拨打电话和管理通话", r"拨打电话", r"管理通话", r"手机状态", r"设备信息", r"手机信息", r"撥打電話",
+         r"管理通話"),
     ),
     DialogWording(
         "READ_MEDIA_VISUAL",
         (r"photos and videos",),
-        (r"照片和视频",),
+        (r"照片和视频", r"相片和影片"),
     ),
     DialogWording(
         "READ_MEDIA_AURAL",
         (r"music and(?: other)? audio",),
-        (r"音乐和音频",),
+        (r"音乐和音频", r"音樂和音訊"),
     ),
     DialogWording(
         "SENSORS",
-        (r"sensor data", r"vital signs"),
-        (r"传感器", r"生命体征"),
+        (r"sensor data", r"vital signs", r"body sensors?"),
+        (r"传感器", r"生命体征", r"感應器", r"生命徵象"),
     ),
     DialogWording(
         "ACTIVITY_RECOGNITION",
         (r"physical activity",),
-        (r"身体活动", r"健身运动"),
+        (r"身体活动", r"健身运动", r"体能活动", r"體能活動", r"身體活動"),
     ),
     DialogWording(
         "NOTIFICATIONS",
         (r"send you notifications", r"notifications"),
-        (r"发送通知", r"通知"),
+        (r"发送通知", r"通知", r"傳送通知"),
     ),
 )
+
+GENERIC_WORDING: tuple[DialogWording, ...] = (
+    DialogWording("LOCATION", (r"\blocation\b",), ()),
+    DialogWording("CAMERA", (r"\bcamera\b",), (r"摄像头", r"拍照")),
+    DialogWording("MICROPHONE", (r"\bmicrophone\b",), ()),
+    DialogWording("NEARBY_DEVICES", (r"bluetooth",), (r"蓝牙", r"藍牙")),
+    DialogWording("STORAGE", (r"\bstorage\b",), (r"存储", r"檔案")),
+    DialogWording("PHONE", (r"phone number",), (r"识别码", r"电话", r"電話")),
+)
+"""Single words naming a group, tried only when no phrase of `DIALOG_WORDING` matched: vendors' own wording
+("Shop wants to use your camera", "购物申请使用摄像头") that is not Android's."""
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 # The app's label in a dialog: bold in English (already flattened in a dump), quoted in Chinese.
 _QUOTED_LABEL = re.compile(r"[“\"「『][^”\"」』]*[”\"」』]")
 _ENGLISH_LABEL = re.compile(r"^\s*(?:always\s+)?allow\s+.*?\s+to\s+(?=\S)", re.IGNORECASE | re.DOTALL)
-_CHINESE_LABEL = re.compile(r"^\s*(?:要)?(?:始终)?允许(.*?)(?=获取|访问|拍摄|录制|发送|拨打|查找|使用|读取|查看|对)")
+_CHINESE_LABEL = re.compile(
+    r"^\s*(?:要|是否)?(?:始终|一律)?(?:允许|允許)(.*?)(?=获取|访问|拍摄|录制|发送|拨打|查找|使用|读取|查看|对|存取|拍攝|錄製|傳送|撥打|尋找)")
 
 
 def fold_text(text: str) -> str:
@@ -190,16 +205,18 @@ class DialogGroup:
 
 
 def classify_permission_message(message: str) -> DialogGroup:
-    """The permission group a system grant dialog's message asks for (English or Chinese wording).
+    """The permission group a system grant dialog's message asks for (English or Chinese wording, simplified or
+    traditional; Android's phrases first, then single words vendors use).
 
     The app's label is cut out first, so an app named "Contacts backup" asking for the microphone is a
     MICROPHONE dialog. Unrecognised wording gives group UNKNOWN and no permissions."""
     folded = fold_text(message)
     action = _action_phrase(folded)
-    for candidate in (action, folded):
-        group = _match_wording(candidate)
-        if group is not None:
-            return DialogGroup(group, permissions_in_group(group))
+    for wordings in (DIALOG_WORDING, GENERIC_WORDING):
+        for candidate in (action, folded):
+            group = _match_wording(candidate, wordings)
+            if group is not None:
+                return DialogGroup(group, permissions_in_group(group))
     return DialogGroup(UNKNOWN_GROUP, [])
 
 
@@ -217,9 +234,9 @@ def _action_phrase(folded: str) -> str:
     return folded
 
 
-def _match_wording(text: str) -> str | None:
+def _match_wording(text: str, wordings: tuple[DialogWording, ...]) -> str | None:
     lowered = text.lower()
-    for wording in DIALOG_WORDING:
+    for wording in wordings:
         for phrase in wording.english:
             if re.search(phrase, lowered):
                 return wording.group

@@ -26,32 +26,54 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-def load_documents(path: Path) -> list[Any]:
-    """Every YAML document in `path`, as ruamel's position-carrying maps and lists. Raises InputError."""
+# What some of the YAML parser's messages mean in a scenario, said after them.
+_YAML_HINTS: tuple[tuple[str, str], ...] = (
+    ("expected <block end>, but found '-'",
+     "the items of one list start in the same column: indent this step as the one above it, or, to nest steps, "
+     "put them under `commands:`"),
+    ("found undefined alias", "an alias (`*name`) needs an anchor (`&name`) written before it"),
+)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, as UTF-8. Raises InputError: not found, unreadable, or not UTF-8 (with the line and column
+    of the first byte that is not)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("file not found", where=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", where=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        line = before.count(b"\n") + 1
+        where = f"{path}:{line}:{column}"
+        raise InputError(f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read (save the file as UTF-8)",
+                         where=where) from None
+
+
+def load_documents(path: Path) -> list[Any]:
+    """Every YAML document in `path`, as ruamel's position-carrying maps and lists. Raises InputError."""
+    text = read_text(path)
     try:
         return list(YAML(typ="rt").load_all(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise InputError(f"invalid YAML: {exc.problem or exc.context}", where=where) from None
+        problem = str(exc.problem or exc.context)
+        hint = next((f" ({meaning})" for start, meaning in _YAML_HINTS if problem.startswith(start)), "")
+        raise InputError(f"invalid YAML: {problem}{hint}", where=where) from None
 
 
 def load_plain(path: Path) -> list[Any]:
     """Every YAML document in `path` as plain dicts and lists, read with the fast loader: for files that are
     usually right (shipped data). Positions are not kept; on a problem, read the file again with `load_documents`
     to say where it is. Raises InputError on unreadable files or invalid YAML."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", where=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", where=str(path)) from None
+    text = read_text(path)
     try:
         return list(YAML(typ="safe").load_all(text))
     except MarkedYAMLError:
@@ -72,7 +94,9 @@ def position_of(node: Any, loc: Sequence[str | int], file: str) -> Position:
                     line, column = _own_position(value)
                 else:
                     value_line, value_col = current.lc.value(key)
-                    line, column = value_line + 1, value_col + 1
+                    # Written empty at the end of its line, a value is placed at the next token: keep the key's.
+                    if value is not None or value_line == key_line:
+                        line, column = value_line + 1, value_col + 1
             except (KeyError, TypeError):
                 pass
             current = current[key]

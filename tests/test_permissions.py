@@ -52,6 +52,24 @@ from auditor.permissions import (
         ("要允许“购物”获取您的身体活动数据吗？", "ACTIVITY_RECOGNITION"),
         ("要允许“购物”查找、连接附近的设备并确定其相对位置吗？", "NEARBY_DEVICES"),
         ("要允许“购物”向您发送通知吗？", "NOTIFICATIONS"),
+        # Traditional Chinese (zh-TW, zh-HK).
+        ("要允許「購物」存取這部裝置的位置資訊嗎？", "LOCATION"),
+        ("要允許「購物」拍攝相片及錄製影片嗎？", "CAMERA"),
+        ("要允許「購物」錄音嗎？", "MICROPHONE"),
+        ("要允許「購物」存取你的聯絡人嗎？", "CONTACTS"),
+        ("要允許「購物」傳送及查看簡訊嗎？", "SMS"),
+        ("要允許「購物」撥打電話及管理通話嗎？", "PHONE"),
+        ("要允許「購物」存取你的體能活動嗎？", "ACTIVITY_RECOGNITION"),
+        # Vendors' own wording.
+        ("是否允许“购物”访问照片和视频？", "READ_MEDIA_VISUAL"),
+        ("允许“购物”读取手机状态和身份？", "PHONE"),
+        ("“购物”申请获取设备信息", "PHONE"),
+        ("“购物”申请使用摄像头", "CAMERA"),
+        ("允许“购物”读写手机存储？", "STORAGE"),
+        ("“购物”想要使用蓝牙", "NEARBY_DEVICES"),
+        ("Allow Shop to access your precise location?", "LOCATION"),
+        ("Shop wants to use your camera", "CAMERA"),
+        ("Allow Shop to access body sensors?", "SENSORS"),
     ],
 )
 def test_dialog_wording_names_the_group(message, group):
@@ -68,6 +86,8 @@ def test_dialog_wording_names_the_group(message, group):
         ("Allow Camera to access this device\u2019s location?", "LOCATION"),
         ("Allow Path to Location to access your contacts?", "CONTACTS"),
         ("要允许“通讯录助手”录制音频吗？", "MICROPHONE"),
+        ("Allow Location Diary to use your camera?", "CAMERA"),
+        ("要允許「相機助手」存取你的聯絡人嗎？", "CONTACTS"),
     ],
 )
 def test_the_apps_label_does_not_decide_the_group(message, group):

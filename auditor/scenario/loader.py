@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from auditor.errors import InputError
 from auditor.models import Model, StepRef
 from auditor.resources import data_dir
+from auditor.scenario.hierarchy import SELECTOR_KINDS
 from auditor.scenario.model import (
     HEADER_FIELDS,
     STEP_TYPES,
@@ -34,11 +35,22 @@ from auditor.scenario.model import (
     Scenario,
     ScenarioHeader,
     ScenarioStep,
+    SelectorFields,
     StepModel,
 )
 from auditor.yamlfile import Position, load_documents, position_of
 
 _REFERENCE = re.compile(r"\$(\$)?\{([^}]*)(\})?")
+MAESTRO_NAMES = {
+    "takeScreenshot": "screenshot",
+    "killApp": "stopApp",
+    "extendedWaitUntil": "waitFor",
+    "waitForAnimationToEnd": "sleep",
+    "pressKey": "back' or 'home",
+    "clearState": "launchApp: {clearState: true}",
+    "scrollUntil": "scrollUntilVisible",
+}
+"""Maestro commands and what this language calls them, for the hint of an unknown step."""
 _COMPOSITE_FIELD = "commands"
 MAX_INCLUDE_DEPTH = 16
 """runFlow inside runFlow at most this deep (a cycle is reported as one before this is reached)."""
@@ -141,6 +153,11 @@ class _Loader:
         self._next_index = 0
         self._including: list[tuple[Path, str]] = []
         """The files being read, outermost first: resolved path (to find cycles) and name (for messages)."""
+        self._unknown_values: set[str] = set()
+        """Variables defined with a value already reported as wrong: a step using one is not checked further."""
+        self._uses_unknown_value = False
+        self._anchored: set[int] = set()
+        """Anchored YAML values met so far: meeting one again is an alias (`*name`)."""
 
     def error(self, message: str, where: Position | str) -> None:
         problem = InputError(message, where=str(where))
@@ -191,12 +208,21 @@ class _Loader:
         if len(self._including) >= MAX_INCLUDE_DEPTH:
             self.error(f"runFlow: includes nested more than {MAX_INCLUDE_DEPTH} deep", position)
             return None
+        if target.is_dir():
+            self.error(f"runFlow: '{written}' is a folder, not a scenario file", position)
+            return None
         if not target.is_file():
-            siblings = {p.stem: p.name for p in target.parent.glob("*.y*ml")} if target.parent.is_dir() else {}
+            siblings = ({p.stem: p.name for p in target.parent.glob("*.y*ml") if p.is_file()}
+                        if target.parent.is_dir() else {})
             close = _closest(target.stem, siblings)
             suggestion = siblings[close] if close is not None else None
-            hint = f"did you mean '{suggestion}'?" if suggestion else f"looked in {target.parent}"
-            self.error(f"runFlow: no scenario file '{written}' ({hint})", position)
+            if suggestion:
+                hint = f" (did you mean '{suggestion}'?)"
+            elif Path(written).is_absolute():
+                hint = ""
+            else:
+                hint = f" (looked in {target.parent})"
+            self.error(f"runFlow: no scenario file '{written}'{hint}", position)
             return None
         try:
             documents = load_documents(target)
@@ -258,10 +284,11 @@ class _Loader:
             try:
                 return ScenarioHeader.model_validate(_plain(node))
             except ValidationError as exc:
-                self._validation_errors(exc, node, file, "", _own_position(node, file))
+                self._validation_errors(exc, node, file, "", _own_position(node, file), ScenarioHeader)
         env = node.get("env")
-        names = {str(key): "" for key in env} if isinstance(env, dict) else {}
-        return ScenarioHeader.model_construct(env=names)
+        readable = {str(key): _variable_text(value) for key, value in env.items()} if isinstance(env, dict) else {}
+        self._unknown_values |= {key for key, value in readable.items() if value is None}
+        return ScenarioHeader.model_construct(env={key: value or "" for key, value in readable.items()})
 
     # Steps ---------------------------------------------------------------------------------------------------
     def _steps(self, seq: list[Any], file: str, variables: Mapping[str, str], folder: Path) -> list[ScenarioStep]:
@@ -273,6 +300,37 @@ class _Loader:
         return steps
 
     def _step(
+        self, seq: list[Any], index: int, file: str, variables: Mapping[str, str], folder: Path,
+    ) -> ScenarioStep | None:
+        """One step. A step whose value is an alias (`- waitFor: *options`) has its problems reported where the
+        alias is written, naming the anchor, rather than at the anchor's line."""
+        item = seq[index]
+        value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else None
+        anchor = getattr(getattr(value, "anchor", None), "value", None)
+        alias = anchor is not None and id(value) in self._anchored
+        if anchor is not None:
+            self._anchored.add(id(value))
+        errors_before = len(self.errors)
+        outer_uses_unknown = self._uses_unknown_value
+        self._uses_unknown_value = False
+        try:
+            return self._step_at(seq, index, file, variables, folder)
+        finally:
+            self._uses_unknown_value = outer_uses_unknown
+            if alias:
+                self._report_at_alias(errors_before, item, file, str(anchor), value)
+
+    def _report_at_alias(self, since: int, item: dict[Any, Any], file: str, anchor: str, value: Any) -> None:
+        name = next(iter(item))
+        key = _key_position(item, name, file)
+        where = Position(file, key.line, key.column + len(str(name)) + 2)
+        written = _own_position(value, file).line
+        for index in range(since, len(self.errors)):
+            problem = self.errors[index]
+            self.errors[index] = InputError(f"{problem.message} (in *{anchor}, the value written at line {written})",
+                                            where=str(where), hint=problem.hint)
+
+    def _step_at(
         self, seq: list[Any], index: int, file: str, variables: Mapping[str, str], folder: Path,
     ) -> ScenarioStep | None:
         position_in_run = self._next_index
@@ -297,15 +355,21 @@ class _Loader:
 
         model = STEP_TYPES.get(name)
         if model is None:
-            suggestion = _closest(name, STEP_TYPES)
+            suggestion = MAESTRO_NAMES.get(name) or _closest(name, STEP_TYPES)
             hint = f" (did you mean '{suggestion}'?)" if suggestion else f" (steps: {', '.join(STEP_TYPES)})"
             self.error(f"unknown step '{name}'{hint}", item_position)
             return None
 
         errors_before = len(self.errors)
         data = self._step_data(model, name, value, file, value_position, variables)
-        if data is None:
-            return None
+        if data is None or self._uses_unknown_value:
+            return None  # its value depends on a variable whose own value is wrong: reported there
+        if model is RunFlow:
+            # Its own fields first: a mistake in the included file must not hide one in this step's env.
+            try:
+                RunFlow.model_validate(data)
+            except ValidationError as exc:
+                self._validation_errors(exc, value, file, name, value_position, model)
         if model.composite:
             children = self._children(model, name, value, data, file, value_position, variables, folder)
             if children is None:
@@ -316,7 +380,7 @@ class _Loader:
         try:
             action = model.model_validate(data)
         except ValidationError as exc:
-            self._validation_errors(exc, value, file, name, value_position)
+            self._validation_errors(exc, value, file, name, value_position, model)
             return None
         ref = StepRef(index=position_in_run, name=name, file=file, line=item_position.line)
         return ScenarioStep.model_validate({"ref": ref, "action": action})
@@ -329,6 +393,13 @@ class _Loader:
             required = [field.alias or key for key, field in model.model_fields.items() if field.is_required()]
             if required:
                 self.error(f"'{name}' needs a value: {required[0]}", position)
+                return None
+            if issubclass(model, SelectorFields):
+                self.error(f"'{name}' needs a selector: write `- {name}: \"text\"` or `- {name}: {{id: ...}}` "
+                           f"(one of {', '.join(SELECTOR_KINDS)})", position)
+                return None
+            if model is RunFlow:
+                self.error("'runFlow' needs a value: a file (`- runFlow: other.yaml`) or `commands`", position)
                 return None
             return {}
         if isinstance(value, dict):
@@ -373,9 +444,9 @@ class _Loader:
                            position)
                 return None
             env = data.get("env")
-            own_env = {str(k): str(v).lower() if isinstance(v, bool) else str(v)
-                       for k, v in env.items()} if isinstance(env, dict) else {}
-            inner = {**variables, **own_env}
+            own_env = {str(key): _variable_text(value) for key, value in env.items()} if isinstance(env, dict) else {}
+            self._unknown_values |= {key for key, value in own_env.items() if value is None}
+            inner = {**variables, **{key: value or "" for key, value in own_env.items()}}
             if written_file is not None:
                 file_position = _position(value, ["file"], file) if isinstance(value, dict) else position
                 return self._include(str(written_file), file_position, folder, inner)
@@ -404,6 +475,9 @@ class _Loader:
             if not VARIABLE_NAME.fullmatch(name):
                 self.error(f"'${{{name}}}' does not name a variable (letters, digits, underscores)", position)
                 return match.group(0)
+            if name in self._unknown_values:
+                self._uses_unknown_value = True
+                return variables.get(name, "")
             if name not in variables:
                 known = _closest(name, variables)
                 hint = (f"did you mean '{known}'? " if known else "") + \
@@ -456,6 +530,7 @@ class _Loader:
 
     def _validation_errors(
         self, exc: ValidationError, node: Any, file: str, step_name: str, fallback: Position,
+        model: type[Model] | None = None,
     ) -> None:
         for problem in exc.errors():
             loc = [part for part in problem["loc"] if not str(part).startswith("function-")]
@@ -463,6 +538,12 @@ class _Loader:
             given = problem.get("input")
             if problem["type"] in {"literal_error", "enum"} and isinstance(given, (str, int, float)):
                 message += f", not {given!r}"
+            elif problem["type"] == "string_type" and given is None:
+                message = 'has no value (write "" for an empty text)'
+            elif problem["type"] in {"model_type", "dict_type"}:
+                nested = _model_at(model, loc) if model is not None else None
+                fields = f" ({', '.join(_field_names(nested))})" if nested is not None else ""
+                message = f"write a mapping of its fields{fields}, not {given!r}"
             if isinstance(node, dict) and loc:
                 position = position_of(node, loc, file)
             elif isinstance(node, dict):
@@ -487,6 +568,14 @@ def _field_names(model: type[Model], own_only: bool = False) -> list[str]:
     return own + [StepModel.model_fields[key].alias or key for key in common]
 
 
+def _model_at(model: type[Model], loc: list[Any]) -> type[Model] | None:
+    """The model of the mapping at `loc` (YAML names) inside `model`, when it is one."""
+    current: type[Model] | None = model
+    for part in loc:
+        current = _nested_model(current, str(part)) if current is not None else None
+    return current
+
+
 def _nested_model(model: type[Model], written: str) -> type[Model] | None:
     """The model of field `written` (by its YAML name) when it is a mapping of fields of its own."""
     for key, info in model.model_fields.items():
@@ -503,6 +592,15 @@ def _model_in(annotation: Any) -> type[Model] | None:
             found = _model_in(argument)
             if found is not None:
                 return found
+    return None
+
+
+def _variable_text(value: Any) -> str | None:
+    """A variable's value as text (`true`, not `True`), or None when it is no scalar (an error of its own)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (str, int, float)):
+        return str(value)
     return None
 
 
@@ -532,6 +630,10 @@ def _closest(word: str, choices: Iterable[str]) -> str | None:
     by_lower = {choice.lower(): choice for choice in choices}
     if word.lower() in by_lower:
         return by_lower[word.lower()]
+    # A word cut short is the start of what was meant: `launch` is `launchApp`, not `relaunch`.
+    starting = sorted((c for c in by_lower if len(word) >= 3 and c.startswith(word.lower())), key=len)
+    if starting:
+        return by_lower[starting[0]]
     close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
     return by_lower[close[0]] if close else None
 

@@ -8,6 +8,7 @@ common fields of `StepModel` (`when`, `optional`, `onFailure`). `docs/scenarios.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -15,7 +16,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema, field_validator, model_v
 
 from auditor.errors import InputError
 from auditor.models import Model, StepRef
-from auditor.permissions import full_permission_name, is_runtime_permission
+from auditor.permissions import PERMISSION_GROUPS, full_permission_name, is_runtime_permission
 from auditor.scenario.hierarchy import SELECTOR_KINDS, Selector, SelectorKind, compile_selector_regex
 
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -133,13 +134,16 @@ class Condition(Model):
     """A view matching this is on screen."""
     not_visible: SelectorSpec | None = Field(default=None, alias="notVisible")
     """No view matching this is on screen."""
+    permission_dialog: bool | None = Field(default=None, alias="permissionDialog")
+    """true: the system's runtime-permission dialog is on screen (recognised as `permission` steps recognise it,
+    never a view of the app's own); false: it is not."""
     timeout: float = Field(default=0, ge=0)
     """Seconds to wait for the condition to hold (default 0: look once). Looking never touches the screen."""
 
     @model_validator(mode="after")
     def _something_to_check(self) -> Condition:
-        if self.visible is None and self.not_visible is None:
-            raise ValueError("give visible, notVisible or both")
+        if self.visible is None and self.not_visible is None and self.permission_dialog is None:
+            raise ValueError("give visible, notVisible or permissionDialog (any of them: all must hold)")
         return self
 
     def describe(self) -> str:
@@ -148,6 +152,8 @@ class Condition(Model):
             parts.append(f"visible {self.visible.selector.describe()}")
         if self.not_visible is not None:
             parts.append(f"notVisible {self.not_visible.selector.describe()}")
+        if self.permission_dialog is not None:
+            parts.append("a permission dialog on screen" if self.permission_dialog else "no permission dialog")
         return " and ".join(parts)
 
 
@@ -390,6 +396,7 @@ class Consent(StepModel):
 
 
 PermissionAction = Literal["allow", "deny", "deny-forever", "allow-once"]
+_RUNTIME_PERMISSION_NAMES = [name for names in PERMISSION_GROUPS.values() for name in names]
 
 
 class Permission(StepModel):
@@ -411,7 +418,10 @@ class Permission(StepModel):
             return None
         name = full_permission_name(value)
         if not is_runtime_permission(name):
-            raise ValueError(f"{value!r} is not a runtime permission that a dialog asks for")
+            close = difflib.get_close_matches(value.strip().removeprefix("android.permission."),
+                                              _RUNTIME_PERMISSION_NAMES, n=1, cutoff=0.8)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(f"{value!r} is not a runtime permission that a dialog asks for{hint}")
         return name
 
     def describe(self) -> str:
@@ -439,13 +449,21 @@ class SoftAsk(StepModel):
         return f"softAsk {self.action}"
 
 
+DialogHandling = Literal["answer", "leave"]
+"""What a step that only passes time does with a system permission dialog that shows meanwhile."""
+
+
 class Sleep(StepModel):
-    """Wait, touching nothing: a dialog that shows meanwhile stays for the next step."""
+    """Wait. A system permission dialog that shows meanwhile is answered by the permission policy (and recorded
+    when it showed), unless the next step is a `permission` step that will answer it, or `dialogs: leave`."""
 
     shorthand: ClassVar[str | None] = "seconds"
 
     step: Literal["sleep"] = "sleep"
     seconds: float = Field(ge=0)
+    dialogs: DialogHandling = "answer"
+    """`answer`: answer a permission dialog that shows meanwhile by the permission policy; `leave`: touch nothing,
+    only watch (an observation before the user has done anything)."""
 
     def describe(self) -> str:
         return f"sleep {self.seconds:g}s"

@@ -3,9 +3,10 @@
 Every step is framed by `StepStarted` and `StepEnded` markers, and followed by a screenshot and the hierarchy
 dump (`ScreenshotTaken`). A user decision is marked *before* the tap that makes it, so whatever the app does in
 reaction carries a later event sequence than the decision. A permission dialog that no step asked for is
-answered by the runner's policy while a step waits for something on screen, and recorded with `by_policy`.
-Steps that only pass time or move the app (`sleep`, `launchApp`, `background`...) leave dialogs alone, so the
-next step can answer them itself.
+answered by the runner's policy, and recorded with `by_policy`, all along the scenario: while a step looks at the
+screen, while `sleep` and `background` pass time (they look every `watch_interval`), before a step stops the app,
+and after the last step. It is left alone only for a `permission` step that comes next, and by steps that only
+watch (`consent: none`, `sleep` with `dialogs: leave`, `when` conditions).
 
 A step that fails records why (its screenshot and hierarchy, and the reason in `StepEnded`), then the run stops,
 goes on, or relaunches the app and goes on, as the step's `optional` / `onFailure` say. The app ending while a
@@ -109,9 +110,9 @@ microphone since Android 11), else the media picker's "Allow all", else "Allow a
 NO_UPGRADE_CONTROLS: tuple[PermissionControlKind, ...] = ("no-upgrade", "no-upgrade-and-dont-ask-again")
 
 MAX_CONSENT_LAYERS = 3
+"""Privacy dialogs answered in a row by one consent step: a refusal often opens a second "are you sure?" dialog."""
 MAX_POLICY_SCROLLS = 30
 """Scrolls down a long privacy policy, at most, to bring its controls into view."""
-"""Privacy dialogs answered in a row by one consent step: a refusal often opens a second "are you sure?" dialog."""
 
 APP_GONE = "the app is not running (its process ended: see the process-end marker and the device log)"
 
@@ -145,6 +146,9 @@ class RunnerOptions:
     this long for coming back."""
     app_check_interval: float = 1.0
     """Seconds between two checks, while a step waits, that the app still runs."""
+    watch_interval: float = 1.0
+    """Seconds between two looks at the screen while a step only passes time (`sleep`, `background`), to answer a
+    permission dialog that shows meanwhile by the policy."""
 
 
 @dataclass
@@ -208,6 +212,9 @@ class ScenarioRunner:
         self._prompt_on_screen: tuple[str, ...] | None = None
         """Texts of the app's permission dialog seen at the last look, so that one showing is recorded once."""
         self._watching_prompts = True
+        self._upcoming: list[list[ScenarioStep]] = []
+        """For each list of steps being run, outermost first, the steps after the one running."""
+        self._final_step: ScenarioStep | None = scenario.steps[-1] if scenario.steps else None
 
     @property
     def permission_policy(self) -> PermissionPolicy:
@@ -223,11 +230,16 @@ class ScenarioRunner:
         return RunOutcome("completed")
 
     def _run_steps(self, steps: list[ScenarioStep]) -> _Stop | None:
-        for planned in steps:
-            stop = self._run_step(planned)
-            if stop is not None:
-                return stop
-        return None
+        self._upcoming.append([])
+        try:
+            for index, planned in enumerate(steps):
+                self._upcoming[-1] = steps[index + 1:]
+                stop = self._run_step(planned)
+                if stop is not None:
+                    return stop
+            return None
+        finally:
+            self._upcoming.pop()
 
     def _run_step(self, planned: ScenarioStep) -> _Stop | None:
         """Carry out one step; what ends the run, or None when the run goes on."""
@@ -247,6 +259,8 @@ class ScenarioRunner:
                     note = f"skipped: {action.when.describe()} did not hold"
                 else:
                     note = self._perform(planned)
+                    if planned is self._final_step and not _hands_off(action):
+                        self._last_look(planned)
             except _StepsStopped as stopped:
                 inner_stop = stopped.stop
                 failure = f"a step inside failed: {stopped.stop.message}"
@@ -280,6 +294,9 @@ class ScenarioRunner:
     def _perform(self, planned: ScenarioStep) -> str:
         """Carry out the step's action; returns a note for its StepEnded marker. Raises StepFailed."""
         action: StepModel = planned.action
+        if isinstance(action, (LaunchApp, Relaunch, StopApp)):
+            # Stopping the app closes a dialog it shows: answered first, it is recorded.
+            self._answer_pending_dialog(planned)
         if isinstance(action, LaunchApp):
             return self._launch(action)
         if isinstance(action, Relaunch):
@@ -308,18 +325,18 @@ class ScenarioRunner:
         if isinstance(action, SoftAsk):
             return self._soft_ask(action, planned)
         if isinstance(action, Sleep):
-            self.sleep(action.seconds)
-            return ""
+            return self._pass_time(action.seconds, planned, answer_dialogs=action.dialogs == "answer")
         if isinstance(action, Back):
             self._answer_pending_dialog(planned)
             self.backend.driver.press_back()
             return ""
         if isinstance(action, Home):
+            self._answer_unasked_dialog(planned)
             self.recorder.mark(AppBackgrounded)
             self.backend.move_to_background()
             return ""
         if isinstance(action, Background):
-            return self._background(action)
+            return self._background(action, planned)
         if isinstance(action, Foreground):
             return self._foreground()
         if isinstance(action, Screenshot):
@@ -358,7 +375,9 @@ class ScenarioRunner:
             hierarchy = self._dump()
             visible = condition.visible is None or hierarchy.find_first(condition.visible.selector) is not None
             absent = condition.not_visible is None or not hierarchy.find(condition.not_visible.selector)
-            if visible and absent:
+            dialog = (condition.permission_dialog is None
+                      or (detect_permission_dialog(hierarchy) is not None) == condition.permission_dialog)
+            if visible and absent and dialog:
                 return True
             if self.clock() >= deadline:
                 return False
@@ -384,13 +403,51 @@ class ScenarioRunner:
             self.sleep(self.options.poll_interval)
         return ""
 
-    def _background(self, action: Background) -> str:
+    def _background(self, action: Background, planned: ScenarioStep) -> str:
+        self._answer_unasked_dialog(planned)
         self.recorder.mark(AppBackgrounded)
         self.backend.move_to_background()
         if action.seconds is None:
             return ""
-        self.sleep(action.seconds)
-        return self._foreground()
+        note = self._pass_time(action.seconds, planned, answer_dialogs=True)
+        return "; ".join(part for part in (note, self._foreground()) if part)
+
+    def _pass_time(self, seconds: float, planned: ScenarioStep, answer_dialogs: bool) -> str:
+        """Wait `seconds`, looking at the screen every `watch_interval` (and at the end) to answer by policy a
+        permission dialog that shows meanwhile, unless `answer_dialogs` is off or the next step is a `permission`
+        step that will answer it. The time spent answering counts in the wait."""
+        deadline = self.clock() + seconds
+        answered = 0
+        while True:
+            if answer_dialogs and self._answer_unasked_dialog(planned):
+                answered += 1
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                break
+            self.sleep(min(self.options.watch_interval, remaining))
+        if not answered:
+            return ""
+        return f"{answered} permission dialog{'s' if answered != 1 else ''} shown meanwhile answered by the policy"
+
+    def _answer_unasked_dialog(self, planned: ScenarioStep) -> bool:
+        """Answer by policy a permission dialog on screen now, unless a `permission` step comes next to answer it
+        (only `sleep` and `screenshot` steps before it). Whether one was answered."""
+        if self._permission_step_next():
+            return False
+        return self._answer_pending_dialog(planned)
+
+    def _permission_step_next(self) -> bool:
+        for upcoming in reversed(self._upcoming):
+            for planned in upcoming:
+                if not isinstance(planned.action, (Sleep, Screenshot)):
+                    return _answers_permission_dialogs(planned.action)
+        return False
+
+    def _last_look(self, planned: ScenarioStep) -> None:
+        """After the scenario's last step: a permission dialog still up is answered by policy, so that a request made
+        at the very end is recorded too."""
+        if self.backend.app_state().alive:
+            self._answer_pending_dialog(planned)
 
     def _foreground(self) -> str:
         self.recorder.mark(AppForegrounded)
@@ -599,16 +656,40 @@ class ScenarioRunner:
             dialog.colours = self._colours(dialog.accept, dialog.reject)
             self.recorder.mark(ConsentDialogShown, dialog=dialog)
             return _dialog_summary(dialog)
+        # Each dialog answered in this step and the control tapped on it, to see one come back.
+        path: list[tuple[ConsentDialogInfo, DialogControl]] = []
         for layer in range(1, MAX_CONSENT_LAYERS + 1):
-            following = self._answer_consent(dialog, hierarchy, action.action, planned, notes)
+            tapped, following = self._answer_consent(dialog, hierarchy, action.action, planned, notes)
+            path.append((dialog, tapped))
             if following is None:
                 break
             dialog, hierarchy = following
+            if action.action == "refuse":
+                self._check_refusal_loop(dialog, hierarchy, path, planned)
             if layer == MAX_CONSENT_LAYERS:
                 raise StepFailed(f"still a privacy dialog after answering {MAX_CONSENT_LAYERS} in a row "
                                  f"({dialog.texts[:1]})")
             notes.append(f"a further privacy dialog followed: answered it too ({_dialog_summary(dialog)})")
         return "; ".join(notes)
+
+    def _check_refusal_loop(
+        self, dialog: ConsentDialogInfo, hierarchy: Hierarchy, path: list[tuple[ConsentDialogInfo, DialogControl]],
+        planned: ScenarioStep,
+    ) -> None:
+        """A dialog answered earlier in this refusal is shown again (A, 不同意, B "are you sure?", 再想想, A): refusing
+        only leads back to it. Marked as ConsentRefusalIneffective, with the controls tapped on the way; raises
+        StepFailed."""
+        earlier = next((index for index, (seen, _) in enumerate(path) if seen.texts == dialog.texts), None)
+        if earlier is None:
+            return
+        control = path[earlier][1]
+        via = [tapped for _, tapped in path[earlier + 1:]]
+        evidence = self._capture(planned, "consent-dialog-again", hierarchy)
+        dialog.hierarchy = evidence.hierarchy
+        self.recorder.mark(ConsentRefusalIneffective, dialog=dialog, control=control, via=via)
+        route = " then ".join(repr(c.text) for c in [control, *via])
+        raise StepFailed(f"refusing leads back to the privacy dialog: tapped {route}, and it is shown again; "
+                         "recorded as consent-refusal-ineffective")
 
     def _scroll_to_consent_controls(
         self, dialog: ConsentDialogInfo | None, hierarchy: Hierarchy, action: Literal["accept", "refuse"],
@@ -636,9 +717,11 @@ class ScenarioRunner:
     def _answer_consent(
         self, dialog: ConsentDialogInfo, hierarchy: Hierarchy, action: Literal["accept", "refuse"],
         planned: ScenarioStep, notes: list[str],
-    ) -> tuple[ConsentDialogInfo, Hierarchy] | None:
-        """Tap the dialog's accept or reject control, marked first; the next privacy dialog that follows, if any.
-        Raises StepFailed when refusing is impossible or leads back to the same dialog."""
+    ) -> tuple[DialogControl, tuple[ConsentDialogInfo, Hierarchy] | None]:
+        """Tap the dialog's accept or reject control, marked first: the control tapped, and the next privacy dialog
+        that follows, if any. A dialog without the control wanted but with one that goes back ("再想想") or opens
+        further choices ("Manage options") is left that way, to answer the dialog it leads to. Raises StepFailed
+        when refusing is impossible or leads back to the same dialog."""
         evidence = self._capture(planned, "consent-dialog", hierarchy)
         dialog.hierarchy = evidence.hierarchy
         dialog.colours = self._colours(dialog.accept, dialog.reject)
@@ -646,8 +729,12 @@ class ScenarioRunner:
             control, decision = dialog.accept, "accepted"
         else:
             control, decision = dialog.reject, "refused"
-        if control is None and dialog.more_options is not None:
-            return self._open_second_layer(dialog, dialog.more_options, planned, notes)
+        if control is None and dialog.go_back is not None:
+            return dialog.go_back, self._go_back(dialog, dialog.go_back, action, planned, notes)
+        if control is None and action == "refuse" and dialog.more_options is not None:
+            return dialog.more_options, self._open_second_layer(dialog, dialog.more_options, planned, notes)
+        if control is None and action == "accept":
+            raise StepFailed(f"the privacy dialog offers no control to accept with ({_dialog_summary(dialog)})")
         if control is None:
             self.recorder.mark(ConsentRefusalUnavailable, dialog=dialog)
             accept_label = dialog.accept.text if dialog.accept else "?"
@@ -661,7 +748,28 @@ class ScenarioRunner:
                 self._tap(box)
                 notes.append(f"ticked {box.text!r} first")
         self._tap(control)
-        return self._after_consent_tap(dialog, control, action, planned)
+        return control, self._after_consent_tap(dialog, control, action, planned)
+
+    def _go_back(
+        self, dialog: ConsentDialogInfo, back: DialogControl, action: Literal["accept", "refuse"],
+        planned: ScenarioStep, notes: list[str],
+    ) -> tuple[ConsentDialogInfo, Hierarchy]:
+        """An "are you sure?" dialog without the control wanted: tap its way back ("再想想") and return the privacy
+        dialog it leads to. Raises StepFailed when none follows (refusing: marked ConsentRefusalUnavailable)."""
+        self._tap(back)
+        notes.append(f"the dialog offers no control to {action} with: tapped {back.text!r}")
+
+        def next_layer(hierarchy: Hierarchy) -> ConsentDialogInfo | None:
+            found = detect_consent_dialog(hierarchy, after_refusal=action == "refuse")
+            return found if found is not None and found.texts != dialog.texts else None
+
+        following, hierarchy = self._poll(next_layer, self.options.settle_timeout, planned)
+        if following is not None:
+            return following, hierarchy
+        if action == "refuse":
+            self.recorder.mark(ConsentRefusalUnavailable, dialog=dialog)
+        raise StepFailed(f"the privacy dialog offers no control to {action} with, and {back.text!r} led to no other "
+                         "privacy dialog" + ("; recorded as consent-refusal-unavailable" if action == "refuse" else ""))
 
     def _open_second_layer(
         self, dialog: ConsentDialogInfo, more: DialogControl, planned: ScenarioStep, notes: list[str],
@@ -695,7 +803,7 @@ class ScenarioRunner:
         deadline = self.clock() + self.options.settle_timeout
         while True:
             hierarchy = self._dump()
-            current = detect_consent_dialog(hierarchy)
+            current = detect_consent_dialog(hierarchy, after_refusal=action == "refuse")
             if current is not None and current.texts != dialog.texts:
                 return current, hierarchy
             same = current is not None
@@ -729,6 +837,8 @@ class ScenarioRunner:
                 return f"no permission dialog within {timeout:g}s (optional, skipped)"
             raise StepFailed(f"no permission dialog appeared within {timeout:g}s")
         notes: list[str] = []
+        if dialog.by_label:
+            notes.append(f"a dialog of {dialog.package} without the standard ids, recognised by its buttons")
         if action.permission is not None:
             if dialog.recognised and action.permission not in dialog.permissions:
                 raise StepFailed(
@@ -742,12 +852,15 @@ class ScenarioRunner:
         notes.append(self._answer(dialog, hierarchy, action.action, planned, by_policy=False))
         return "; ".join(note for note in notes if note)
 
-    def _answer_pending_dialog(self, planned: ScenarioStep) -> None:
-        """Answer, by policy, a permission dialog on screen now (before a step acts on what lies under it)."""
+    def _answer_pending_dialog(self, planned: ScenarioStep) -> bool:
+        """Answer, by policy, a permission dialog on screen now (before a step acts on what lies under it). Whether
+        there was one."""
         hierarchy = self._dump()
         dialog = detect_permission_dialog(hierarchy)
-        if dialog is not None:
-            self._answer_by_policy(dialog, hierarchy, planned)
+        if dialog is None:
+            return False
+        self._answer_by_policy(dialog, hierarchy, planned)
+        return True
 
     def _answer_by_policy(self, dialog: PermissionDialog, hierarchy: Hierarchy, planned: ScenarioStep) -> None:
         policy = self.permission_policy
@@ -1016,6 +1129,23 @@ class ScenarioRunner:
             fields["system_group"], fields["system_message"] = system.group, system.message
         self.recorder.mark(PermissionPromptOutcome, **fields)
         return _OUTCOME_NOTES[outcome] + (f" ({system.group}: {system.message!r})" if system is not None else "")
+
+
+def _hands_off(action: StepModel) -> bool:
+    """The step only watches, touching nothing, not even a permission dialog: `consent: none`, `sleep` with
+    `dialogs: leave`."""
+    return ((isinstance(action, Consent) and action.action == "none")
+            or (isinstance(action, Sleep) and action.dialogs == "leave"))
+
+
+def _answers_permission_dialogs(action: StepModel) -> bool:
+    """The step answers a system permission dialog itself: a `permission` step, or a flow that starts with one."""
+    if isinstance(action, Permission):
+        return True
+    if isinstance(action, (Repeat, RunFlow)) and action.commands:
+        first = next((c.action for c in action.commands if not isinstance(c.action, (Sleep, Screenshot))), None)
+        return first is not None and _answers_permission_dialogs(first)
+    return False
 
 
 def selector_probe(selector: Selector) -> Callable[[Hierarchy], UiNode | None]:

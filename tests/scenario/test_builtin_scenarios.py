@@ -21,16 +21,34 @@ def test_the_three_built_ins_exist_and_load():
 
 
 def test_no_built_in_names_an_apps_text_or_id():
-    """Runnable on any app: the only selectors are Android's own permission-dialog id."""
+    """Runnable on any app: no selector at all; the only condition is the system's permission dialog, as the
+    permission step recognises it (an app's own view with the id `permission_message` is not one)."""
     for path in builtin_scenarios().values():
         for planned in load_scenario(path).walk():
             action = planned.action
-            selectors = [action.when] if action.when else []
+            conditions = [action.when] if action.when else []
             if isinstance(action, Repeat) and action.while_ is not None:
-                selectors.append(action.while_)
-            for condition in selectors:
-                assert condition.visible.selector.describe() == "id 'permission_message'", planned.where
+                conditions.append(action.while_)
+            for condition in conditions:
+                assert (condition.visible, condition.not_visible, condition.permission_dialog) == (None, None, True)
             assert not hasattr(action, "selector"), f"{planned.where}: {action.describe()}"
+
+
+@pytest.mark.parametrize("name", ["miit-standard", "refuse-only", "accept-all"])
+def test_only_the_first_launch_of_a_built_in_may_end_the_run(name):
+    """One surprise of the app (no dialog where one was expected, a step that fails) must not cost the rest of the
+    audit: every step after the first launch goes on after a failure, and so do the steps inside a repeat."""
+    steps = load_scenario(builtin_scenarios()[name]).walk()
+    assert steps[0].action.step == "launchApp" and steps[0].action.failure_action == "stop"
+    stopping = [f"{s.where}: {s.action.describe()}" for s in steps[1:] if s.action.failure_action == "stop"]
+    assert stopping == []
+
+
+def test_the_observation_before_any_answer_touches_nothing():
+    for name in ("miit-standard", "refuse-only"):
+        walked = [s.action for s in load_scenario(builtin_scenarios()[name]).walk()]
+        observed = next(i for i, a in enumerate(walked) if a.step == "consent" and a.action == "none")
+        assert walked[observed + 1].step == "sleep" and walked[observed + 1].dialogs == "leave"
 
 
 def test_miit_standard_denies_every_permission_and_refuses_before_it_accepts():

@@ -10,11 +10,13 @@ from auditor.testing import android_fixture, hierarchy_fixtures
 from auditor.testing.screens import (
     app_window,
     button,
+    checkbox,
     consent_dialog,
     layout,
     permission_dialog,
     screen,
     text,
+    view,
     window,
 )
 
@@ -334,3 +336,160 @@ def test_an_agree_button_greyed_out_until_the_box_is_ticked_is_still_the_accept_
     assert dialog is not None and dialog.accept is not None and dialog.reject is not None
     assert (dialog.accept.text, dialog.reject.text) == ("同意并继续", "不同意")
     assert [box.text for box in dialog.checkboxes] == ["我已阅读并同意"] and not dialog.prechecked
+
+
+# "Are you sure?" dialogs after a refusal ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["再想想", "我再想想", "我再看看", "返回查看", "Go back", "Let me reconsider"])
+def test_a_way_back_is_not_a_refusal(label):
+    assert classify_control_label(label) == "back"
+
+
+def sure_dialog(*buttons, texts=("温馨提示", "您需要同意《隐私政策》后才能使用全部功能。")):
+    return window(PKG, layout(*(text(value) for value in texts), layout(*(button(b) for b in buttons))),
+                  bounds=(60, 600, 1020, 1800))
+
+
+def test_an_are_you_sure_dialog_refuses_with_its_refusal_and_records_its_way_back():
+    info = consent_on(app_window(PKG, "首页"), sure_dialog("再想想", "仍然拒绝", "同意并继续"))
+    assert (info.accept.text, info.reject.text, info.go_back.text) == ("同意并继续", "仍然拒绝", "再想想")
+
+
+def test_next_to_a_way_back_the_plain_yes_confirms_the_refusal():
+    info = consent_on(sure_dialog("再想想", "确定"))
+    assert (info.accept, info.reject.text, info.go_back.text, info.acknowledge_only) == (None, "确定", "再想想", False)
+
+
+def test_a_question_confirming_a_refusal_turns_yes_and_no_around():
+    texts = ("提示", "确定不同意吗？不同意将无法使用本应用。")
+    hierarchy = parse_hierarchy(screen(sure_dialog("取消", "确定", texts=texts)))
+    assert detect_consent_dialog(hierarchy) is None  # no policy named: only right after a refusal
+    info = detect_consent_dialog(hierarchy, after_refusal=True)
+    assert (info.reject.text, info.go_back.text, info.accept) == ("确定", "取消", None)
+    english = parse_hierarchy(screen(sure_dialog("No", "Yes", texts=("Are you sure you want to exit?",))))
+    info = detect_consent_dialog(english, after_refusal=True)
+    assert (info.reject.text, info.go_back.text) == ("Yes", "No")
+
+
+def test_an_exit_question_is_no_privacy_dialog_outside_a_refusal():
+    exit_dialog = sure_dialog("取消", "确定", texts=("确定要退出吗？",))
+    assert consent_on(app_window(PKG, "首页"), exit_dialog) is None
+
+
+# Wider wording: refusals that are not "no" words, agreements that are not "agree" words --------------------
+
+
+def policy_dialog(*buttons, message="We use cookies and personal data as described in our Privacy Policy."):
+    return window(PKG, layout(text("Your privacy"), text(message), layout(*(button(b) for b in buttons))),
+                  bounds=(60, 600, 1020, 1800))
+
+
+@pytest.mark.parametrize(
+    ("reject", "accept"),
+    [("Continue without accepting", "Accept all"), ("Necessary only", "Accept all"), ("Only necessary", "Accept"),
+     ("Use necessary cookies only", "Allow all cookies"), ("Reject All Cookies", "Accept All Cookies"),
+     ("Refuse all", "Agree"), ("No", "Yes"), ("Essential only", "I accept")],
+)
+def test_english_refusals_beyond_no_words(reject, accept):
+    info = consent_on(policy_dialog(reject, accept))
+    assert (info.accept.text, info.reject.text) == (accept, reject)
+
+
+@pytest.mark.parametrize(
+    ("reject", "accept"),
+    [("放弃使用", "同意"), ("暂不使用", "开始使用"), ("退出", "同意并使用"), ("以后再说", "同意并进入"), ("不同意", "我已阅读并同意"),
+     ("仅浏览", "同意，继续使用")],
+)
+def test_chinese_refusals_and_agreements_beyond_the_obvious(reject, accept):
+    info = consent_on(app_window(PKG, "首页"), consent_dialog(PKG, accept=accept, reject=reject))
+    assert (info.accept.text, info.reject.text) == (accept, reject)
+
+
+def test_a_statement_is_the_accept_button_only_when_there_is_no_box_to_tick():
+    button_only = consent_on(consent_dialog(PKG, accept="我已阅读并同意", reject="不同意"))
+    assert button_only.accept.text == "我已阅读并同意" and button_only.checkboxes == []
+    with_box = consent_on(window(PKG, layout(
+        text("隐私政策"), text("请阅读《隐私政策》"), checkbox("我已阅读并同意"), button("同意"), button("不同意"))))
+    assert with_box.accept.text == "同意" and [b.text for b in with_box.checkboxes] == ["我已阅读并同意"]
+
+
+def test_a_welcome_page_with_a_policy_link_and_start_is_no_privacy_dialog():
+    """开始使用, "Yes", "Get started" go on without agreeing to anything unless a refusal stands next to them."""
+    assert consent_on(window(PKG, layout(
+        text("欢迎使用 Shop"), text("登录即表示同意《用户协议》和《隐私政策》"), button("开始使用")))) is None
+    assert consent_on(window(PKG, layout(
+        text("Welcome"), text("See our Privacy Policy"), button("Get started")))) is None
+
+
+def test_a_login_page_that_mentions_the_policy_is_no_privacy_dialog():
+    assert consent_on(window(PKG, layout(
+        text("手机号登录"), view("android.widget.EditText", id="phone", clickable=True),
+        checkbox("我已阅读并同意"), text("《用户协议》《隐私政策》"), button("登录"), button("其他方式登录")))) is None
+
+
+def test_a_friend_request_with_agree_and_refuse_is_no_privacy_dialog():
+    assert consent_on(window(PKG, layout(text("好友申请"), text("张三请求添加你为好友"), button("拒绝"), button("同意")),
+                             bounds=(60, 600, 1020, 1800))) is None
+
+
+# Vendor permission dialogs without the standard ids --------------------------------------------------------
+
+
+def vendor_dialog(package, *views):
+    return window(package, layout(*views), bounds=(0, 1200, 1080, 2400))
+
+
+@pytest.mark.parametrize(
+    ("package", "buttons", "kinds"),
+    [
+        ("com.miui.securitycenter", ("始终允许", "仅在使用中允许", "拒绝"), {"allow-always", "allow-foreground-only", "deny"}),
+        ("com.coloros.securitypermission", ("本次运行允许", "仅在使用中允许", "禁止"),
+         {"allow-one-time", "allow-foreground-only", "deny"}),
+        ("com.huawei.systemmanager", ("禁止", "允许"), {"deny", "allow"}),
+        ("com.vivo.permissionmanager", ("拒绝且不再询问", "允许"), {"deny-and-dont-ask-again", "allow"}),
+        ("android", ("Deny", "Allow"), {"deny", "allow"}),
+    ],
+)
+def test_a_vendor_dialog_is_recognised_by_its_labels_in_a_system_package(package, buttons, kinds):
+    hierarchy = parse_hierarchy(screen(app_window(PKG, "首页"), vendor_dialog(
+        package, text("位置信息"), text("是否允许“购物”获取此设备的位置信息？"), *(button(b) for b in buttons))))
+    dialog = detect_permission_dialog(hierarchy)
+    assert dialog is not None and dialog.by_label
+    assert set(dialog.controls) == kinds
+    assert (dialog.group, dialog.message) == ("LOCATION", "是否允许“购物”获取此设备的位置信息？")
+    assert "android.permission.ACCESS_FINE_LOCATION" in dialog.permissions
+    assert detect_consent_dialog(hierarchy) is None
+
+
+def test_a_vendor_dialogs_permission_may_be_named_by_its_title_and_its_box_is_read():
+    hierarchy = parse_hierarchy(screen(vendor_dialog(
+        "com.iqoo.secure", text("相机权限"), text("“购物”申请此权限"), checkbox("不再提醒", checked=True),
+        button("拒绝"), button("允许"))))
+    dialog = detect_permission_dialog(hierarchy)
+    assert (dialog.group, dialog.message) == ("CAMERA", "“购物”申请此权限")
+    assert dialog.dont_ask_checkbox is not None and dialog.dont_ask_checkbox.checked is True
+
+
+def test_the_apps_own_dialog_with_allow_and_refuse_is_not_the_systems():
+    """WeChat's own location prompt for a mini program, drawn in its package: 拒绝 / 允许, but no system dialog."""
+    own = window("com.tencent.mm", layout(text("莉景天气 申请"), text("获取你的位置信息"),
+                                          text("将获取你的具体位置信息，用于获取用户所在地天气情况"),
+                                          layout(button("拒绝"), button("允许"))), bounds=(0, 1604, 1080, 2260))
+    assert detect_permission_dialog(parse_hierarchy(screen(own))) is None
+    assert detect_permission_dialog(parse_hierarchy(screen(window(PKG, layout(
+        text("Allow Shop to access your location?"), button("Deny"), button("Allow")))))) is None
+
+
+def test_a_system_window_needs_both_a_grant_and_a_refusal():
+    usb = vendor_dialog("com.android.systemui", text("允许 USB 调试吗？"), button("取消"), button("允许"))
+    settings = vendor_dialog("com.miui.securitycenter", text("应用权限"), button("允许"))
+    assert detect_permission_dialog(parse_hierarchy(screen(usb))) is None
+    assert detect_permission_dialog(parse_hierarchy(screen(settings))) is None
+
+
+def test_an_unrecognised_question_is_kept_as_it_was_shown():
+    hierarchy = parse_hierarchy(screen(vendor_dialog("com.android.permissioncontroller",
+                                                     text("“购物”想要做一件新事情"), button("拒绝"), button("允许"))))
+    dialog = detect_permission_dialog(hierarchy)
+    assert (dialog.group, dialog.permissions, dialog.message) == ("UNKNOWN", [], "“购物”想要做一件新事情")

@@ -529,7 +529,7 @@ MALFORMED = Path(__file__).parent / "malformed"
 def expected_error(path):
     """The error a malformed file must give, from its first line: `# expect: LINE:COLUMN: message`, or a whole
     `FILE:LINE:COLUMN: message` when the mistake is in a file it includes; `{dir}` is the malformed folder."""
-    first = path.read_text(encoding="utf-8").splitlines()[0]
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")  # the rest may be what is wrong (not UTF-8)
     expected = first.removeprefix("# expect: ").replace("{dir}", str(MALFORMED))
     return expected if expected.startswith(str(MALFORMED)) else f"{path}:{expected}"
 
@@ -542,6 +542,38 @@ def test_a_malformed_file_gives_its_one_precise_error(path):
     assert scenario is None
     assert [str(error) for error in errors] == [expected_error(path)]
     assert "\n" not in str(errors[0])
+
+
+def test_a_mistake_in_an_included_file_does_not_hide_one_in_the_including_steps_env(tmp_path):
+    from auditor.scenario.loader import check_scenario
+
+    (tmp_path / "broken.yaml").write_text("- tapOn: {text: A, timeout: soon}\n", encoding="utf-8")
+    main = tmp_path / "main.yaml"
+    main.write_text("- runFlow: {file: broken.yaml, env: {my-var: 1}}\n", encoding="utf-8")
+    _, errors = check_scenario(main)
+    assert [str(error) for error in errors] == [
+        f"{main}:1:37: runFlow.env: 'my-var' is not a variable name (letters, digits, underscores)",
+        f"{tmp_path / 'broken.yaml'}:1:29: tapOn.timeout: Input should be a valid number, unable to parse string as "
+        "a number",
+    ]
+
+
+def test_a_wrong_variable_value_is_reported_once_not_again_where_it_is_used(write):
+    from auditor.scenario.loader import check_scenario
+
+    path = write('env:\n  WAIT:\n  LABEL: [a, b]\n---\n- sleep: "${WAIT}"\n- tapOn: "${LABEL}"\n- tapOn: {txt: x}\n')
+    _, errors = check_scenario(path)
+    assert [str(error).removeprefix(f"{path}:") for error in errors] == [
+        '2:3: env.WAIT: has no value (write "" for an empty text)',
+        "3:10: env.LABEL: Input should be a valid string",
+        "7:11: unknown field 'txt' in 'tapOn' (did you mean 'text'?)",
+    ]
+
+
+@pytest.mark.parametrize(("name", "suggestion"), [("takeScreenshot", "screenshot"), ("killApp", "stopApp"),
+                                                  ("assertVis", "assertVisible"), ("tapon", "tapOn")])
+def test_an_unknown_step_suggests_what_was_meant(write, name, suggestion):
+    assert f"unknown step '{name}' (did you mean '{suggestion}'?)" in error_of(write(f"- {name}\n"))
 
 
 def test_there_are_enough_malformed_files():

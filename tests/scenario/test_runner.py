@@ -38,7 +38,7 @@ PKG = "com.example.shop"
 FINE = "android.permission.ACCESS_FINE_LOCATION"
 COARSE = "android.permission.ACCESS_COARSE_LOCATION"
 BACKGROUND = "android.permission.ACCESS_BACKGROUND_LOCATION"
-FAST = RunnerOptions(default_timeout=0.3, poll_interval=0.01, settle_timeout=0.15)
+FAST = RunnerOptions(default_timeout=0.3, poll_interval=0.01, settle_timeout=0.15, watch_interval=0.01)
 
 HOME = screen(app_window(PKG, "Welcome to Shop", buttons=("Nearby stores",)))
 SCREENS = {
@@ -330,6 +330,20 @@ def test_deny_forever_where_not_offered_fails(scenario_file):
     assert "offers no \"don't ask again\"" in outcome.message
 
 
+def test_a_vendor_dialog_without_the_standard_ids_is_answered_by_its_labels(scenario_file):
+    vendor = window("com.coloros.securitypermission", layout(
+        text("是否允许“购物”访问您的通讯录？"), button("本次运行允许"), button("仅在使用中允许"), button("禁止")),
+        bounds=(0, 1200, 1080, 2400))
+    rig = fake_rig({"asked": screen(app_window(PKG, "首页"), vendor), "home": HOME}, launch_screens=("asked",))
+    rig.driver.on_tap("asked", "禁止", show="home")
+    outcome = run(rig, scenario_file("- launchApp\n- permission: deny\n"))
+    assert outcome.status == "completed", outcome.message
+    decision = decision_of(rig)
+    assert (decision.decision, decision.group, decision.control.text) == ("denied", "CONTACTS", "禁止")
+    assert decision.message == "是否允许“购物”访问您的通讯录？"
+    assert "recognised by its buttons" in ended(rig)[1][2]
+
+
 def test_a_named_permission_must_be_what_the_dialog_asks(scenario_file):
     rig = dialog_rig("toolregfb-packageinstaller-contacts-fblite.xml")
     outcome = run(rig, scenario_file(f"- launchApp\n- permission: {{action: deny, permission: {FINE}}}\n"))
@@ -352,12 +366,13 @@ def test_no_permission_dialog_fails_the_step(shop, scenario_file):
 
 def test_an_unasked_dialog_is_denied_by_policy_while_a_step_waits(shop, scenario_file):
     shop.backend.launch_screens = lambda launches, cleared: "location-dialog"
-    outcome = run(shop, scenario_file("- launchApp\n- tapOn: Nearby stores\n"))
+    outcome = run(shop, scenario_file("- launchApp\n- tapOn: Nearby stores\n- assertVisible: Nearby stores\n"))
     assert outcome.status == "completed"
-    decision = decision_of(shop)
-    assert (decision.decision, decision.by_policy, decision.group) == ("denied", True, "LOCATION")
-    assert decision.step.name == "tapOn"
-    assert [t.label for t in shop.driver.taps] == ["Don\u2019t allow", "Nearby stores"]
+    decisions = shop.recorder.of_type(PermissionDecision)
+    assert [(d.decision, d.by_policy, d.group, d.step.name) for d in decisions] == [
+        ("denied", True, "LOCATION", "tapOn"), ("denied", True, "LOCATION", "assertVisible")]
+    # The tap asked again: the next step's look denied that one too.
+    assert [t.label for t in shop.driver.taps] == ["Don\u2019t allow", "Nearby stores", "Don\u2019t allow"]
 
 
 def test_the_policy_can_allow(shop, scenario_file):
@@ -414,6 +429,82 @@ def test_back_answers_a_pending_dialog_first(shop, scenario_file):
     assert decision_of(shop).by_policy is True
     assert shop.journal.index(("mark", "permission")) < next(
         i for i, entry in enumerate(shop.journal) if entry[0] == "back")
+
+
+def late_dialog_rig(after_dumps=3):
+    """The shop past its privacy dialog, asking for location a little after it comes up."""
+    rig = home_rig()
+    rig.driver.show_after("home", after_dumps, "location-dialog")
+    return rig
+
+
+def test_a_dialog_shown_during_sleep_is_answered_by_policy_and_recorded_when_it_showed(scenario_file):
+    rig = late_dialog_rig()
+    outcome = run(rig, scenario_file("- launchApp\n- sleep: 0.3\n- stopApp\n"))
+    assert outcome.status == "completed", outcome.message
+    decision = decision_of(rig)
+    assert (decision.decision, decision.by_policy, decision.step.name) == ("denied", True, "sleep")
+    sleep_start, sleep_end = (m for m in rig.recorder.markers if m.step is not None and m.step.name == "sleep"
+                              and m.kind in ("step-start", "step-end"))
+    assert sleep_start.seq < decision.seq < sleep_end.seq
+    assert sleep_end.ts - sleep_start.ts >= 300  # the sleep still lasted its time
+    assert sleep_end.message == "1 permission dialog shown meanwhile answered by the policy"
+
+
+def test_sleep_with_dialogs_leave_only_watches(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("- launchApp\n- tapOn: Nearby stores\n- sleep: {seconds: 0.1, dialogs: leave}\n"
+                                     "- sleep: {seconds: 0.05, dialogs: leave}\n"))
+    assert outcome.status == "completed"
+    assert rig.recorder.of_type(PermissionDecision) == [] and [t.label for t in rig.driver.taps] == ["Nearby stores"]
+    assert rig.driver.current == "location-dialog"
+
+
+def test_a_dialog_on_screen_when_the_app_is_stopped_is_answered_first(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("- launchApp\n- tapOn: Nearby stores\n- stopApp\n"))
+    assert outcome.status == "completed"
+    assert decision_of(rig).step.name == "stopApp"
+    assert rig.journal.index(("mark", "permission")) < rig.journal.index(("backend", "stop_app"))
+
+
+def test_a_dialog_shown_at_the_very_end_is_answered_in_a_last_look(scenario_file):
+    rig = home_rig()
+    outcome = run(rig, scenario_file("- launchApp\n- tapOn: Nearby stores\n"))
+    assert outcome.status == "completed"
+    decision = decision_of(rig)
+    assert (decision.by_policy, decision.step.name) == (True, "tapOn")
+    assert rig.recorder.of_type(StepEnded)[-1].seq > decision.seq  # within the last step
+
+
+def test_a_dialog_shown_while_in_the_background_is_answered(scenario_file):
+    rig = home_rig()
+    rig.driver.add_screen("launcher-asked", screen(launcher_window(), permission_dialog()))
+    rig.driver.on_tap("launcher-asked", Selector("id", "permission_deny_button"), show="launcher")
+    rig.driver.show_after("launcher", 1, "launcher-asked")
+    outcome = run(rig, scenario_file("- launchApp\n- background: 0.2\n"))
+    assert outcome.status == "completed", outcome.message
+    decision = decision_of(rig)
+    assert decision.step.name == "background"
+    assert rig.journal.index(("backend", "move_to_background")) < rig.journal.index(("mark", "permission")) < \
+        rig.journal.index(("backend", "move_to_foreground"))
+
+
+def test_a_late_request_during_the_last_sleep_gives_its_decision(scenario_file):
+    """The end of miit-standard: a dialog after the relaunch's look, shown while the scenario only waits."""
+    rig = late_dialog_rig(after_dumps=6)
+    outcome = run(rig, scenario_file("""\
+        - launchApp
+        - repeat:
+            while: {visible: {id: permission_message}, timeout: 0.02}
+            times: 20
+            commands:
+              - permission: deny
+        - sleep: 0.3
+        - stopApp
+        """))
+    assert outcome.status == "completed", outcome.message
+    assert decision_of(rig).step.name == "sleep"
 
 
 # Selectors, failures --------------------------------------------------------------------------------------
@@ -697,7 +788,7 @@ def test_on_failure_continue_records_the_failure_with_evidence_and_goes_on(scena
     outcome = run(rig, scenario_file("""\
         - launchApp
         - tapOn: {text: Checkout, onFailure: continue}
-        - tapOn: Nearby stores
+        - assertVisible: Nearby stores
         """), options)
     assert outcome.status == "completed"
     assert ended(rig)[1] == ("tapOn", False, "nothing matching text 'Checkout' appeared within 0.1s")
@@ -856,6 +947,85 @@ def test_refusing_goes_through_a_second_are_you_sure_dialog(shop, scenario_file)
     assert [(d.decision, d.control.text) for d in decisions] == [("refused", "不同意"), ("refused", "不同意并退出")]
     assert "温馨提示" in decisions[1].dialog.texts
     assert "a further privacy dialog followed" in ended(shop)[1][2]
+
+
+def are_you_sure(*buttons, message="您需要同意《隐私政策》后才能使用全部功能。", title="温馨提示"):
+    """The "are you sure?" dialog an app shows after 不同意, with its buttons in order."""
+    return screen(app_window(PKG, "Welcome to Shop"), window(PKG, layout(
+        text(title), text(message), layout(*(button(label) for label in buttons))), bounds=(60, 600, 1020, 1800)))
+
+
+def test_the_are_you_sure_dialogs_real_refusal_is_tapped_not_its_reconsider(shop, scenario_file):
+    shop.driver.add_screen("are-you-sure", are_you_sure("再想想", "仍然拒绝"))
+    shop.driver.clear_tap_rules()
+    shop.driver.on_tap("consent", "不同意", show="are-you-sure")
+    shop.driver.on_tap("are-you-sure", "再想想", show="consent")
+    shop.driver.on_tap("are-you-sure", "仍然拒绝", show="launcher")
+    outcome = run(shop, scenario_file("- launchApp\n- consent: refuse\n"))
+    assert outcome.status == "completed", outcome.message
+    decisions = shop.recorder.of_type(ConsentDecision)
+    assert [(d.decision, d.control.text) for d in decisions] == [("refused", "不同意"), ("refused", "仍然拒绝")]
+    assert decisions[1].dialog.go_back.text == "再想想" and decisions[1].dialog.accept is None
+    assert [t.label for t in shop.driver.taps] == ["不同意", "仍然拒绝"]
+
+
+def test_a_refusal_that_loops_through_an_are_you_sure_dialog_is_recorded_as_ineffective(shop, scenario_file):
+    """A, 不同意, B offers only 同意 or 再想想, 再想想 leads back to A: the refusal leads nowhere."""
+    from auditor.models import ConsentRefusalIneffective
+
+    shop.driver.add_screen("are-you-sure", are_you_sure("再想想", "同意并继续"))
+    shop.driver.clear_tap_rules()
+    shop.driver.on_tap("consent", "不同意", show="are-you-sure")
+    shop.driver.on_tap("are-you-sure", "再想想", show="consent")
+    outcome = run(shop, scenario_file("- launchApp\n- consent: refuse\n"))
+    assert outcome.status == "step-failed"
+    assert outcome.message.endswith("consent refuse: refusing leads back to the privacy dialog: tapped '不同意' then "
+                                    "'再想想', and it is shown again; recorded as consent-refusal-ineffective")
+    (decision,) = shop.recorder.of_type(ConsentDecision)
+    assert (decision.decision, decision.control.text) == ("refused", "不同意")
+    (loop,) = shop.recorder.of_type(ConsentRefusalIneffective)
+    assert loop.control.text == "不同意" and [c.text for c in loop.via] == ["再想想"]
+    assert "个人信息保护指引" in loop.dialog.texts and loop.dialog.hierarchy in shop.recorder.artifacts
+    assert decision.seq < loop.seq
+    assert [t.label for t in shop.driver.taps] == ["不同意", "再想想"]  # 同意并继续 never touched
+
+
+def test_a_refusal_whose_confirmation_leads_back_is_recorded_as_ineffective(shop, scenario_file):
+    from auditor.models import ConsentRefusalIneffective
+
+    shop.driver.add_screen("are-you-sure", are_you_sure("不同意并退出", "同意并继续"))
+    shop.driver.clear_tap_rules()
+    shop.driver.on_tap("consent", "不同意", show="are-you-sure")
+    shop.driver.on_tap("are-you-sure", "不同意并退出", show="consent")
+    outcome = run(shop, scenario_file("- launchApp\n- consent: refuse\n"))
+    assert outcome.status == "step-failed" and "tapped '不同意' then '不同意并退出'" in outcome.message
+    assert [d.control.text for d in shop.recorder.of_type(ConsentDecision)] == ["不同意", "不同意并退出"]
+    (loop,) = shop.recorder.of_type(ConsentRefusalIneffective)
+    assert [c.text for c in loop.via] == ["不同意并退出"]
+
+
+def test_a_confirmation_without_policy_words_is_the_next_layer_and_its_yes_refuses(shop, scenario_file):
+    shop.driver.add_screen("sure", are_you_sure("取消", "确定", message="确定不同意吗？不同意将无法使用本应用。",
+                                                title="提示"))
+    shop.driver.clear_tap_rules()
+    shop.driver.on_tap("consent", "不同意", show="sure")
+    shop.driver.on_tap("sure", "取消", show="consent")
+    shop.driver.on_tap("sure", "确定", show="launcher")
+    outcome = run(shop, scenario_file("- launchApp\n- consent: refuse\n"))
+    assert outcome.status == "completed", outcome.message
+    decisions = shop.recorder.of_type(ConsentDecision)
+    assert [(d.decision, d.control.text) for d in decisions] == [("refused", "不同意"), ("refused", "确定")]
+    assert decisions[1].dialog.go_back.text == "取消"
+
+
+def test_accepting_an_are_you_sure_dialog_without_agree_goes_back_and_agrees(shop, scenario_file):
+    shop.driver.add_screen("are-you-sure", are_you_sure("再想想", "退出应用"))
+    shop.backend.launch_screens = lambda launches, cleared: "are-you-sure"
+    shop.driver.on_tap("are-you-sure", "再想想", show="consent")
+    outcome = run(shop, scenario_file("- launchApp\n- consent: accept\n"))
+    assert outcome.status == "completed", outcome.message
+    assert [t.label for t in shop.driver.taps] == ["再想想", "同意"]
+    assert [d.decision for d in shop.recorder.of_type(ConsentDecision)] == ["accepted"]
 
 
 def test_accepting_ticks_an_unticked_agreement_box_first(scenario_file):

@@ -2,6 +2,8 @@
 the shapes the loader rejects."""
 
 
+from pathlib import Path
+
 import pytest
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
@@ -117,3 +119,98 @@ def test_the_header_fields_are_described(validator):
     assert all(field.get("description") for field in header["properties"].values())
     assert problems(validator, {"name": "x", "env": {"WAIT": 2, "LABEL": "OK", "FLAG": True}}) == []
     assert problems(validator, {"env": {"my-var": 1}})
+
+
+# The schema and the validator agree, both ways ------------------------------------------------------------
+
+MALFORMED = Path(__file__).parent / "malformed"
+BEYOND_A_SCHEMA = {
+    # What only the loader can know: variables and their values, other files, regular expressions, YAML itself,
+    # and the file as a whole (each document is checked on its own).
+    "undefined-variable", "unclosed-variable", "variable-of-the-wrong-type", "missing-include", "misspelt-include",
+    "include-cycle", "error-in-included-file", "invalid-yaml", "bad-regex", "explore-bad-avoid",
+    "header-without-steps", "not-utf-8", "alias-to-nothing", "run-flow-to-a-folder", "run-flow-absolute-path",
+    "mis-indented-nested-step",
+}
+
+
+def malformed_documents(path):
+    try:
+        return documents(path.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - not YAML the schema could see
+        return None
+
+
+@pytest.mark.parametrize("path", sorted(MALFORMED.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_structural_mistake_the_validator_finds_the_schema_finds_too(validator, path):
+    if path.stem in BEYOND_A_SCHEMA:
+        pytest.skip("beyond what a schema can check")
+    docs = malformed_documents(path)
+    assert docs is not None
+    assert any(problems(validator, document) for document in docs), path.name
+
+
+def valid_files():
+    root = Path(__file__).resolve().parents[2]
+    files = [*builtin_scenarios().values(), demo_app() / "scenario.yaml",
+             *sorted((root / "tests" / "apps").rglob("scenario.yaml")),
+             *sorted((Path(__file__).parent / "apps").rglob("scenario.yaml")),
+             *sorted((MALFORMED / "includes").glob("login.yaml"))]
+    return files
+
+
+@pytest.mark.parametrize("path", valid_files(), ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_every_valid_scenario_file_is_accepted(validator, path):
+    for document in documents(path.read_text(encoding="utf-8")):
+        assert problems(validator, document) == []
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [{"consent": "${ACTION}"}],
+        [{"permission": {"action": "${ANSWER}", "permission": "ACCESS_FINE_LOCATION"}}],
+        [{"permission": {"action": "deny", "permission": "android.permission.CAMERA"}}],
+        [{"permission": {"action": "deny", "permission": "${WHICH}"}}],
+        [{"tapOn": {"id": "agree", "onFailure": "${ON_FAILURE}"}}],
+        [{"swipe": {"from": "${START}", "to": "10%,20%"}}],
+        [{"tapOn": {"text": "A", "optional": True, "onFailure": "continue"}}],
+        [{"repeat": {"while": {"permissionDialog": True}, "commands": [{"permission": "deny"}]}}],
+        [{"sleep": {"seconds": 3, "dialogs": "leave"}}],
+        [{"tapOn": {"text": "A", "timeout": None}}],
+    ],
+    ids=repr,
+)
+def test_the_schema_accepts_variables_in_choices_and_every_valid_combination(validator, document):
+    assert problems(validator, document) == []
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [{"tapOn": {"text": "A", "id": "b"}}],
+        [{"tapOn": {"timeout": 3}}],
+        [{"tapOn": {"text": None}}],
+        ["tapOn"],
+        [{"tapOn": None}],
+        ["runFlow"],
+        [{"runFlow": {"env": {"A": "1"}}}],
+        [{"runFlow": {"file": "a.yaml", "commands": ["back"]}}],
+        [{"swipe": {"direction": "up", "from": "1,2", "to": "3,4"}}],
+        [{"swipe": {"from": "1,2"}}],
+        [{"swipe": {"from": "50%", "to": "1,2"}}],
+        [{"tapOn": {"text": "A", "optional": True, "onFailure": "stop"}}],
+        [{"back": {"when": {}}}],
+        [{"back": {"when": {"timeout": 2}}}],
+        [{"back": {"when": {"visible": {"text": "A", "id": "b"}}}}],
+        [{"back": {"when": {"visible": {}}}}],
+        [{"repeat": {"commands": ["back"]}}],
+        [{"permission": {"action": "deny", "permission": "ACCES_FINE_LOCATION"}}],
+        [{"permission": {"action": "deny", "permission": "INTERNET"}}],
+        [{"sleep": {"seconds": 1, "dialogs": "ignore"}}],
+        {"permissionPolicy": "${POLICY}"},
+    ],
+    ids=repr,
+)
+def test_the_schema_rejects_what_the_validators_cross_field_rules_reject(validator, document):
+    assert problems(validator, document)
