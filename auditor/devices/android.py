@@ -8,7 +8,9 @@ A launch spawns the package suspended through Frida and passes it through the ga
 there; see "Early instrumentation" in auditor/instrument.py for why the process is resumed while the agent's
 `init` completes); spawn gating holds every other new process on the device: those of the app (`pkg:push`) pass
 through the gate too, all others are resumed at once. Process ends are reported to the exit listener with their
-reason: `crashed` (the crash's first line from the log), `killed` (by the harness), `exited`, or `device-lost`.
+reason: `crashed` (the crash's first line from the log) or `exited` (the app's doing), `killed` (by the harness),
+`device-lost` (adb lost the device) or `transport-lost` (the device answers but Frida's connection to frida-server
+is gone). A loss of either kind fails every later call with DeviceLost: the run ends with what it recorded.
 """
 
 from __future__ import annotations
@@ -168,7 +170,8 @@ class AndroidBackend:
         self._spawning = threading.Event()
         self._spawned = threading.Event()
         self._closed = False
-        self._lost: str | None = None
+        self._lost: tuple[str, str] | None = None
+        """(`device-lost` | `transport-lost`, the one-line error every later call fails with), once lost."""
         self._threads: list[threading.Thread] = []
         self._forwarded: str | None = None
         self.frida: FridaDevice | None = None
@@ -180,7 +183,7 @@ class AndroidBackend:
             self.server_state = ServerManager(self.shell, frida_version, self.options.server,
                                               self.options.server_cache).ensure_running().describe(frida_version)
         self.frida = self._connect_frida(frida_factory)
-        self.frida.on_lost(self._device_lost)
+        self.frida.on_lost(self._connection_lost)
         self.ui = self._connect_ui(ui_factory)
         self.driver = AndroidDriver(self)
 
@@ -329,6 +332,7 @@ class AndroidBackend:
 
     def launch_app(self, gate: ProcessGate) -> None:
         """Spawn the app suspended, pass it through `gate`, resume it. Already running: bring it forward."""
+        self._require_reachable()
         self._gate = gate
         frida = self.frida_device
         frida.enable_spawn_gating(self._on_spawn)
@@ -447,11 +451,12 @@ class AndroidBackend:
                        f"stopped: {exc}")
 
     def _live_pids(self, name: str, include_secondary: bool = False) -> list[int]:
+        self._require_reachable()
         try:
             return [pid for pid, process in self.shell.processes()
                     if process == name or (include_secondary and process.startswith(name + ":"))]
         except DeviceLost as exc:
-            self._device_lost(str(exc))
+            self._lose("device-lost", str(exc))
             raise
 
     def _all_live_pids(self) -> set[int]:
@@ -535,23 +540,48 @@ class AndroidBackend:
             if process is not None and process.crash is None:
                 process.crash = text
 
-    def _device_lost(self, reason: str) -> None:
+    def _connection_lost(self, message: str) -> None:
+        """Frida says the device or its connection to it went away (on the Frida device's worker thread). A device
+        that still answers adb has only lost frida-server (it died, or was killed)."""
+        if self._closed:
+            return
+        try:
+            self.shell.run("echo alive", timeout=5)
+        except DeviceError as exc:
+            self._lose("device-lost", f"{message}; adb: {exc}")
+            return
+        self._lose("transport-lost", message)
+
+    def _lose(self, reason: str, message: str) -> None:
+        """The device (`device-lost`) or Frida's connection to it (`transport-lost`) is gone: every live process's end
+        is reported as unknown, and every later call fails with DeviceLost."""
+        if reason == "transport-lost":
+            error = (f"device {self.serial}: Frida lost its connection to frida-server ({message}): frida-server "
+                     "ended or was killed, nothing more could be recorded; see the device log, then "
+                     "`consent-audit server start`")
+        elif message.startswith(f"device {self.serial} was lost"):
+            error = message  # adb's own words (Shell.run) already say it
+        else:
+            error = f"device {self.serial} was lost: {message}"
         with self._lock:
             if self._lost is not None:
                 return
-            self._lost = reason
+            self._lost = (reason, error)
             live = [p for p in self._processes.values() if not p.ended]
             for process in live:
                 process.ended = True
         for process in live:
-            self._emit_exit(ProcessExit(process.pid, process.name, None, "device-lost", reason))
+            self._emit_exit(ProcessExit(process.pid, process.name, None, reason, message))
+
+    def _require_reachable(self) -> None:
+        if self._lost is not None:
+            raise DeviceLost(self._lost[1])
 
     # ------------------------------------------------------------------------------------------------
     # Helpers
 
     def ui_call(self, what: str, action: Callable[[Any], Any]) -> Any:
-        if self._lost is not None:
-            raise DeviceError(f"device {self.serial} was lost: {self._lost}")
+        self._require_reachable()
         try:
             return action(self.ui)
         except DeviceError:
@@ -560,10 +590,11 @@ class AndroidBackend:
             raise DeviceError(f"device {self.serial}: could not {what}: {type(exc).__name__}: {exc}") from None
 
     def _run_or_lost(self, command: str, what: str = "") -> None:
+        self._require_reachable()
         try:
             result = self.shell.run(command)
         except DeviceLost as exc:
-            self._device_lost(str(exc))
+            self._lose("device-lost", str(exc))
             raise
         if not result.ok and what:
             raise StepFailed(f"could not {what}: {result.one_line}")

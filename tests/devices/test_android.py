@@ -15,6 +15,7 @@ import pytest
 from auditor.agent import agent_is_current, build_agent
 from auditor.catalog import load_catalog
 from auditor.devices.android import AndroidBackend, AndroidOptions, parse_target
+from auditor.devices.android_adb import DeviceLost
 from auditor.devices.android_server import ServerSettings
 from auditor.devices.base import ProcessExit, ProcessInfo
 from auditor.errors import DeviceError, InputError, StepFailed
@@ -349,11 +350,23 @@ def test_stop_reports_killed_by_the_harness(device: Device) -> None:
 def test_lost_device_ends_live_processes_and_fails_what_follows(device: Device) -> None:
     backend, pid = launched(device)
     with backend:
-        device.frida.lose()
+        device.frida.unplugged()
         wait_for(lambda: bool(device.exits))
         assert device.exits[0].reason == "device-lost" and device.exits[0].pid == pid
-        with pytest.raises(DeviceError, match="was lost"):
+        assert device.exits[0].ended_by == "lost"
+        with pytest.raises(DeviceLost, match="device emulator-5554 was lost"):
             backend.driver.dump_hierarchy()
+
+
+def test_frida_lost_while_adb_answers_is_a_lost_transport(device: Device) -> None:
+    """Frida's device `lost` signal with the device still on adb: frida-server went (a remote device's connection)."""
+    backend, pid = launched(device)
+    with backend:
+        device.frida.lose()
+        wait_for(lambda: bool(device.exits))
+        assert [(e.pid, e.reason, e.ended_by) for e in device.exits] == [(pid, "transport-lost", "lost")]
+        with pytest.raises(DeviceLost, match="Frida lost its connection to frida-server .* server start"):
+            backend.app_state()
 
 
 def test_adb_transport_error_is_a_lost_device(device: Device) -> None:
@@ -436,3 +449,150 @@ def test_audit_run_over_the_fakes(device: Device, agent_built: None, tmp_path: P
     ended = next(m for m in run.markers if m.kind == "process-end")
     assert (ended.pid, ended.reason) == (pid, "killed")  # type: ignore[union-attr]
     assert next(p for p in (tmp_path / "run" / "screenshots").iterdir()).suffix == ".png"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Runs through the real audit orchestration, ending early: what was recorded stays, the end is said truthfully
+
+
+CONSENT_SCREEN = "consent-dialog/droidmate-ebay-terms-of-use-agree.xml"
+REFUSE_THEN_WATCH = f"""appId: {PACKAGE}
+name: refuse and watch
+---
+- launchApp: {{clearState: true}}
+- consent: refuse
+- sleep: 1
+- screenshot: after-refusal
+- stopApp
+"""
+
+
+class AppOnDevice:
+    """The fake device showing the app's privacy dialog; the refusal tap (Cancel) does what the test says, after the
+    app has read the device id (an event the agent sends)."""
+
+    def __init__(self, device: Device, on_refusal: Callable[[int], None]) -> None:
+        self.device = device
+        device.ui.screens["consent"] = fixture_text(CONSENT_SCREEN)
+        device.ui.current = "consent"
+        self.pid: int | None = None
+
+        def clicked(x: int, y: int) -> None:
+            if device.ui.current == "consent" and y > 1141 and x < 400:
+                pid = device.frida.next_pid
+                device.frida.script_of(pid).send_call("telephony.device-id", "android.telephony.TelephonyManager",
+                                                      "getDeviceId")
+                device.ui.current = "home"
+                on_refusal(pid)
+
+        device.ui.on_click = clicked
+
+
+def audit(device: Device, tmp_path: Path, text: str = REFUSE_THEN_WATCH) -> tuple[Path, object]:
+    from auditor.audit import run_audit
+    from auditor.scenario import load_scenario
+
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(text)
+    run_dir = tmp_path / "run"
+    try:
+        outcome: object = run_audit(device.open(), load_scenario(scenario), run_dir, target=f"android:{PACKAGE}")
+    except DeviceError as exc:
+        outcome = exc
+    return run_dir, outcome
+
+
+def deny_exit_findings(run_dir: Path) -> list[str]:
+    from auditor.analysis import analyse_run
+    from auditor.store import read_run
+
+    analysis = analyse_run(read_run(run_dir), ["cn-miit"])
+    return [f.rule for f in analysis.analysis.active_findings if f.rule == "CN-DENY-EXIT"]
+
+
+def process_ends(run_dir: Path) -> list[tuple[str, str | None]]:
+    from auditor.store import read_run
+
+    return [(m.reason, m.ended_by) for m in read_run(run_dir).markers if m.kind == "process-end"]  # type: ignore[union-attr]
+
+
+def test_a_run_that_ends_with_the_app_running_records_no_end_of_it(
+        device: Device, agent_built: None, tmp_path: Path) -> None:
+    """Detaching at the end of the run is this tool letting go, not the app quitting after the refusal."""
+    AppOnDevice(device, lambda _pid: None)
+    run_dir, outcome = audit(device, tmp_path, REFUSE_THEN_WATCH.replace("- stopApp\n", ""))
+    assert getattr(outcome, "status", None) == "completed", outcome
+    assert process_ends(run_dir) == []
+    assert "detached: application-requested" in (run_dir / "agent.log").read_text()
+    assert deny_exit_findings(run_dir) == []
+
+
+def test_the_app_quitting_after_the_refusal_is_flagged(device: Device, agent_built: None, tmp_path: Path) -> None:
+    AppOnDevice(device, lambda pid: device.adb.processes.pop(pid))
+    run_dir, _ = audit(device, tmp_path)
+    assert process_ends(run_dir) == [("exited", "app")]
+    assert deny_exit_findings(run_dir) == ["CN-DENY-EXIT"]
+
+
+def test_frida_server_dying_after_the_refusal_ends_the_run_and_is_no_finding(
+        device: Device, agent_built: None, tmp_path: Path) -> None:
+    AppOnDevice(device, lambda _pid: device.frida.server_dies())
+    run_dir, outcome = audit(device, tmp_path)
+    assert isinstance(outcome, DeviceLost) and "Frida lost its connection to frida-server" in str(outcome)
+    assert process_ends(run_dir) == [("transport-lost", "lost")]
+    assert deny_exit_findings(run_dir) == []
+
+
+def test_the_device_going_away_after_the_refusal_ends_the_run_and_is_no_finding(
+        device: Device, agent_built: None, tmp_path: Path) -> None:
+    AppOnDevice(device, lambda _pid: device.frida.unplugged())
+    run_dir, outcome = audit(device, tmp_path)
+    assert isinstance(outcome, DeviceLost) and "was lost" in str(outcome)
+    assert process_ends(run_dir) == [("device-lost", "lost")]
+    assert deny_exit_findings(run_dir) == []
+
+
+@pytest.mark.parametrize("loss", ["server-dies", "unplugged"])
+def test_a_loss_mid_scenario_keeps_the_record_and_exits_as_an_infrastructure_failure(
+        loss: str, device: Device, agent_built: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`run-one` (and `run`) over the fakes: the run directory holds everything recorded up to the loss, sealed by a
+    manifest that verifies; run-one exits 75 (retry elsewhere), `run` 3 with one line."""
+    import json
+
+    from auditor.cli import main
+    from auditor.store import read_run, verify_run
+
+    lose = device.frida.server_dies if loss == "server-dies" else device.frida.unplugged
+    AppOnDevice(device, lambda _pid: lose())
+    monkeypatch.setattr("auditor.devices.open_backend", lambda target, android=None: device.open())
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(REFUSE_THEN_WATCH)
+    run_dir = tmp_path / "run"
+    code = main(["run-one", "--target", f"android:{PACKAGE}", "--scenario", str(scenario), "--out", str(run_dir),
+                 "--result", str(tmp_path / "result.json")])
+    assert code == 75, capsys.readouterr().err
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert (result["kind"], result["reason"]) == ("infrastructure", "device-lost")
+    assert verify_run(run_dir).intact
+    run = read_run(run_dir)
+    assert [e.api for e in run.events] == ["android.telephony.TelephonyManager.getDeviceId"]
+    kinds = [m.kind for m in run.markers]
+    assert kinds[:2] == ["run-start", "step-start"] and "consent" in kinds and kinds[-1] == "run-end"
+    ended = run.markers[-1]
+    assert ended.status == "error" and "lost" in ended.message  # type: ignore[union-attr]
+    # The step during which it happened fails with the loss, and nothing runs after it.
+    [failed] = [m for m in run.markers if m.kind == "step-end" and not m.ok]  # type: ignore[union-attr]
+    assert failed.step.name == "consent" and "lost" in failed.message  # type: ignore[union-attr]
+    assert "step-start" not in kinds[kinds.index("consent"):]
+
+    device.ui.on_click = None
+    fresh = Device()
+    AppOnDevice(fresh, lambda _pid: (fresh.frida.server_dies if loss == "server-dies" else fresh.frida.unplugged)())
+    monkeypatch.setattr("auditor.devices.open_backend", lambda target, android=None: fresh.open())
+    capsys.readouterr()
+    assert main(["run", "--target", f"android:{PACKAGE}", "--scenario", str(scenario),
+                 "--out", str(tmp_path / "run2")]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("consent-audit: error: device emulator-5554") and "Traceback" not in "".join(err)
+    assert verify_run(tmp_path / "run2").intact
