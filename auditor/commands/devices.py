@@ -39,6 +39,13 @@ def add_server_arguments(group: Any) -> None:
                        help="port frida-server listens on (default: 27042; another one is reached through adb forward)")
     group.add_argument("--no-server-setup", action="store_true",
                        help="use the frida-server already running; do not push or start one")
+    add_cache_argument(group)
+
+
+def add_cache_argument(group: Any, *names: str) -> None:
+    group.add_argument(*(names or ("--frida-server-cache",)), dest="frida_server_cache", type=Path, metavar="DIR",
+                       help="folder of frida-server binaries that `server install` fills and runs push from "
+                       "(default: ~/.cache/consent-audit/frida-server, or under $CONSENT_AUDIT_CACHE)")
 
 
 def resolve_target(args: argparse.Namespace) -> str:
@@ -84,7 +91,7 @@ def server_settings(args: argparse.Namespace) -> Any:
         raise InputError(f"--frida-server-name {name!r} must be a plain file name")
     if not 0 < port < 65536:
         raise InputError(f"--frida-port {port} is not a TCP port")
-    return ServerSettings(name=name, port=port)
+    return ServerSettings(name=name, port=port, cache=given.get("frida_server_cache"))
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ is gone). A loss of either kind fails every later call with DeviceLost: the run 
 
 from __future__ import annotations
 
+import collections
 import io
 import logging
 import re
@@ -60,6 +61,9 @@ _FATAL_PROCESS = re.compile(r"AndroidRuntime: Process: (?P<name>[^,\s]+), PID: (
 _FATAL_LINE = re.compile(r"AndroidRuntime: (?P<text>\S.*)$")
 _NATIVE_CRASH = re.compile(r"Fatal signal (?P<signal>\d+ \(\w+\)).*?\bpid (?P<pid>\d+) \((?P<name>[^)]*)\)")
 _DIED = re.compile(r"Process (?P<name>\S+) \(pid (?P<pid>\d+)\) has died")
+_FRIDA_DENIAL = re.compile(r"avc: +denied .*(?:frida|re\.frida|linjector)", re.I)
+"""An SELinux denial of something of Frida's (its agent .so, its helper, its injector), as the kernel logs it."""
+RECENT_LOG_LINES = 500
 
 
 @dataclass
@@ -72,8 +76,7 @@ class AndroidOptions:
     """Uninstall the app first (its data and every permission decision go with it)."""
     server: ServerSettings = field(default_factory=ServerSettings)
     manage_server: bool = True
-    """Push and start frida-server when it is missing, of another version, or stopped."""
-    server_cache: Path | None = None
+    """Push and start frida-server when it is missing, of another version, or stopped (from `server.cache`)."""
 
 
 @dataclass
@@ -174,14 +177,15 @@ class AndroidBackend:
         """(`device-lost` | `transport-lost`, the one-line error every later call fails with), once lost."""
         self._threads: list[threading.Thread] = []
         self._forwarded: str | None = None
+        self._recent_log: collections.deque[str] = collections.deque(maxlen=RECENT_LOG_LINES)
         self.frida: FridaDevice | None = None
         self.ui: Any = None
         self._install_app()
         self.app = self._read_app_info()
         self.server_state = ""
         if self.options.manage_server:
-            self.server_state = ServerManager(self.shell, frida_version, self.options.server,
-                                              self.options.server_cache).ensure_running().describe(frida_version)
+            self.server_state = ServerManager(self.shell, frida_version,
+                                              self.options.server).ensure_running().describe(frida_version)
         self.frida = self._connect_frida(frida_factory)
         self.frida.on_lost(self._connection_lost)
         self.ui = self._connect_ui(ui_factory)
@@ -262,7 +266,7 @@ class AndroidBackend:
             device = factory(target)
             parameters = device.parameters()
         except DeviceError as exc:
-            raise DeviceError(_explained(str(exc))) from None
+            raise DeviceError(self._explained(str(exc))) from None
         if parameters.get("access") not in (None, "full"):
             device.close()
             raise DeviceError(f"frida-server on device {self.serial} does not run as root: {explain_problem('no-root')}")
@@ -345,7 +349,7 @@ class AndroidBackend:
             try:
                 pid = frida.spawn(self.package)
             except DeviceError as exc:
-                raise DeviceError(_explained(str(exc))) from None
+                raise DeviceError(self._explained(str(exc))) from None
             process = self._track(pid, self.package)
         finally:
             self._spawning.clear()
@@ -422,7 +426,7 @@ class AndroidBackend:
             gate(ProcessInfo(process.pid, process.name))
         except DeviceError as exc:
             frida.kill(process.pid)
-            raise DeviceError(_explained(str(exc))) from None
+            raise DeviceError(self._explained(str(exc))) from None
         except BaseException:
             frida.kill(process.pid)
             raise
@@ -495,6 +499,8 @@ class AndroidBackend:
             for line in self.shell.stream("logcat -v threadtime -T 1"):
                 if self._closed:
                     return
+                with self._lock:
+                    self._recent_log.append(line)
                 self._interpret_log_line(line, pending_crash)
                 try:
                     self._on_log(line)
@@ -580,6 +586,18 @@ class AndroidBackend:
     # ------------------------------------------------------------------------------------------------
     # Helpers
 
+    def _explained(self, message: str) -> str:
+        """A Frida error with what it means: by its own words, else by an SELinux denial of Frida's files the device
+        logged just before (the error alone rarely says SELinux stopped it)."""
+        explanation = explain_frida_error(message)
+        if explanation is None:
+            with self._lock:
+                denial = next((line for line in reversed(self._recent_log) if _FRIDA_DENIAL.search(line)), None)
+            if denial is not None:
+                said = " ".join(denial.split())
+                explanation = f"the device log has `{said[said.find('avc:'):][:160]}`: {explain_problem('selinux')}"
+        return f"{message} ({explanation})" if explanation else message
+
     def ui_call(self, what: str, action: Callable[[Any], Any]) -> Any:
         self._require_reachable()
         try:
@@ -623,9 +641,6 @@ def _exit_of(process: _AndroidProcess) -> ProcessExit:
     return ProcessExit(process.pid, process.name, None, "exited", "")
 
 
-def _explained(message: str) -> str:
-    explanation = explain_frida_error(message)
-    return f"{message} ({explanation})" if explanation else message
 
 
 def _free_port() -> int:

@@ -149,3 +149,29 @@ def test_doctor_all_good(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
                      "frida-server binary", "frida-server on the device", "SELinux", "Frida reaches the device"]
     assert all(c.ok for c in checks) == (os.uname().machine == "x86_64")
     assert checks[-1].detail == "Android 14, access full"
+
+
+def test_run_and_server_install_share_the_frida_server_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`server install --cache DIR` fills the folder `run --frida-server-cache DIR` pushes from."""
+    from auditor.errors import DeviceError
+
+    if os.uname().machine != "x86_64":
+        pytest.skip("the host's own ELF stands in for an x86_64 frida-server")
+    source = tmp_path / f"frida-server-{VERSION}-android-x86_64"
+    source.write_bytes(Path(shutil.which("true") or "/bin/true").read_bytes())
+    assert main(["server", "install", "--from", str(source), "--cache", str(tmp_path / "c")]) == 0
+    seen = []
+
+    def open_backend(target: str, android: object = None) -> object:
+        seen.append(android)
+        raise DeviceError("stop here")
+
+    monkeypatch.setattr("auditor.devices.open_backend", open_backend)
+    assert main(["run", "--target", "android:com.example.shop", "--scenario", "miit-standard",
+                 "--frida-server-cache", str(tmp_path / "c")]) == 3
+    from auditor.devices.android_server import ServerManager
+
+    settings = seen[0].server  # type: ignore[attr-defined]
+    assert settings.cache == tmp_path / "c"
+    assert ServerManager(Shell(FakeAdbDevice([])), VERSION, settings).local_binary().parent == tmp_path / "c"

@@ -102,8 +102,15 @@ class FakeAdbDevice:
         self.server_files: dict[str, str] = {"frida-server": server_version} if server_version else {}
         """frida-server binaries in /data/local/tmp: name -> version."""
         self.processes: dict[int, str] = {4100: "/system/bin/surfaceflinger"}
+        self.server_pids: dict[int, str] = {}
+        """Running frida-servers: pid -> the version of the executable each was started from."""
         if server_running:
             self.processes[4200] = "frida-server"
+            self.server_pids[4200] = server_version or "16.0.2"
+        self.server_stays_up = True
+        """False: a started frida-server ends at once, printing `foreground_output` (what it says run in the
+        foreground)."""
+        self.foreground_output = ""
         self.refuse_revoke: set[str] = set()
         self.files: dict[str, Path] = {}
         self.logcat: list[str] = []
@@ -227,12 +234,25 @@ class FakeAdbDevice:
         if match:
             if self.start_output:
                 return fail(self.start_output, 126)
-            self.processes[4300] = match[1]
+            if self.server_stays_up:
+                pid = next(n for n in range(4300, 4400) if n not in self.processes)
+                self.processes[pid] = match[1]
+                self.server_pids[pid] = self.server_files.get(match[1], "?")
             return ok()
+        match = re.fullmatch(r"timeout (\d+) /data/local/tmp/(\S+)(?: -l (\S+))?", command)
+        if match:
+            return fail(self.foreground_output, 1) if self.foreground_output else ok()
+        match = re.fullmatch(r"/proc/(\d+)/exe --version", command)
+        if match:
+            if not (self.root_access is True or self._as_root):
+                return fail(f"/system/bin/sh: /proc/{match[1]}/exe: can't execute: Permission denied\n", 126)
+            version = self.server_pids.get(int(match[1]))
+            return ok(version + "\n") if version else fail(f"/system/bin/sh: /proc/{match[1]}/exe: not found\n", 127)
         match = re.fullmatch(r"kill ([\d ]+)", command)
         if match:
             for pid in match[1].split():
                 self.processes.pop(int(pid), None)
+                self.server_pids.pop(int(pid), None)
             return ok()
         if command.startswith("monkey -p "):
             return ok("Events injected: 1\n")
@@ -495,7 +515,8 @@ class FakeFridaDevice:
         self.server_gone = "unable to connect to remote frida-server: closed"
         if self.adb is not None:
             self.adb.processes = {pid: name for pid, name in self.adb.processes.items()
-                                  if not name.endswith("frida-server")}
+                                  if pid not in self.adb.server_pids}
+            self.adb.server_pids.clear()
         for session in list(self.sessions):
             session.end("connection-terminated")
 

@@ -286,6 +286,19 @@ def test_front_door_failure_is_explained(device: Device) -> None:
         backend.launch_app(lambda process: None)
 
 
+def test_a_spawn_failure_the_device_log_explains_by_selinux(device: Device) -> None:
+    """frida-core#203: "unexpected error while attaching to process with pid 593" (zygote64), cured by setenforce 0;
+    the kernel logged the denial of Frida's agent just before."""
+    denial = fixture_text("frida-errors/logcat-selinux-denials.txt").splitlines()[3].split('"\t#')[0][1:]
+    device.adb.logcat = [denial]
+    device.frida.spawn_error = frida.NotSupportedError("unexpected error while attaching to process with pid 593")
+    with device.open() as backend:
+        device.listen(backend)
+        wait_for(lambda: device.log == [denial])
+        with pytest.raises(DeviceError, match=r"pid 593 \(the device log has `avc: +denied +\{ map \}.*SELinux"):
+            backend.launch_app(lambda process: None)
+
+
 def test_gate_failure_kills_the_process_and_explains(device: Device, agent_built: None) -> None:
     with device.open() as backend:
         gate, instrumenter = instrumented_gate(backend, device.journal)
