@@ -182,6 +182,11 @@ class AndroidBackend:
         self.ui: Any = None
         self._install_app()
         self.app = self._read_app_info()
+        self.main_process = (self.manifest.main_process if self.manifest is not None else "") or self.package
+        """The name the launched process runs under: the package, unless the application sets `android:process`."""
+        self._own_processes = frozenset({self.package, self.main_process,
+                                         *(self.manifest.processes if self.manifest else ())})
+        """Every process name the app's manifest gives its components (global `android:process` names too)."""
         self.server_state = ""
         if self.options.manage_server:
             self.server_state = ServerManager(self.shell, frida_version,
@@ -222,11 +227,12 @@ class AndroidBackend:
     def _read_app_info(self) -> AppInfo:
         dump = self.shell.dumpsys_package(self.package)
         entry = dump.package(self.package)
-        if self.apk is not None:
-            return self.apk.app_info()
-        pulled = self._pull_base_apk()
-        if pulled is not None:
-            return pulled.app_info()
+        self.uid: int | None = entry.uid(self.user) if entry is not None else None
+        """The Linux uid the app's processes run as (None when dumpsys does not say)."""
+        self._uid_is_own = entry is not None and not entry.shared_user
+        self.manifest: ApkMetadata | None = self.apk or self._pull_base_apk()
+        if self.manifest is not None:
+            return self.manifest.app_info()
         return AppInfo(
             package=self.package,
             version_name=entry.version_name if entry else "",
@@ -340,7 +346,7 @@ class AndroidBackend:
         self._gate = gate
         frida = self.frida_device
         frida.enable_spawn_gating(self._on_spawn)
-        if self._live_pids(self.package):
+        if self._live_pids(self.main_process):
             self.move_to_foreground()
             return
         self._spawned.clear()
@@ -350,7 +356,7 @@ class AndroidBackend:
                 pid = frida.spawn(self.package)
             except DeviceError as exc:
                 raise DeviceError(self._explained(str(exc))) from None
-            process = self._track(pid, self.package)
+            process = self._track(pid, self.main_process)
         finally:
             self._spawning.clear()
             self._spawned.set()
@@ -435,8 +441,7 @@ class AndroidBackend:
     def _on_spawn(self, spawn: PendingSpawn) -> None:
         """A new process on the device, held by spawn gating (on the Frida device's worker thread)."""
         frida = self.frida_device
-        ours = spawn.identifier == self.package or spawn.identifier.startswith(self.package + ":")
-        if not ours or self._closed:
+        if self._closed or not self._is_ours(spawn):
             frida.resume(spawn.pid)
             return
         if self._spawning.is_set():
@@ -454,11 +459,32 @@ class AndroidBackend:
             self._note(f"process {spawn.identifier} (pid {spawn.pid}) could not be instrumented and was "
                        f"stopped: {exc}")
 
+    def _is_ours(self, spawn: PendingSpawn) -> bool:
+        """A process of the app: by its name (the package, `package:suffix`, or a global name its manifest gives a
+        component), else by its uid, unless the app shares its uid with other packages."""
+        if self._is_own_process_name(spawn.identifier):
+            return True
+        if self.uid is None or not self._uid_is_own:
+            return False
+        try:
+            owner = self.shell.run(f"stat -c %u /proc/{spawn.pid}", timeout=10).output.strip()
+        except DeviceError:
+            return False
+        return owner.isdigit() and int(owner) == self.uid
+
+    def _is_own_process_name(self, name: str) -> bool:
+        return name in self._own_processes or name.startswith(self.package + ":")
+
     def _live_pids(self, name: str, include_secondary: bool = False) -> list[int]:
+        """Pids of the running processes called `name`; with `include_secondary`, of every process of the app (by
+        name, or tracked since its spawn: one told ours by its uid keeps its pid and name)."""
         self._require_reachable()
+        with self._lock:
+            tracked = {p.pid: p.name for p in self._processes.values() if not p.ended}
         try:
             return [pid for pid, process in self.shell.processes()
-                    if process == name or (include_secondary and process.startswith(name + ":"))]
+                    if process == name or (include_secondary and (self._is_own_process_name(process)
+                                                                  or tracked.get(pid) == process))]
         except DeviceLost as exc:
             self._lose("device-lost", str(exc))
             raise
@@ -618,7 +644,7 @@ class AndroidBackend:
             raise StepFailed(f"could not {what}: {result.one_line}")
 
     def _require_running(self, what: str) -> None:
-        if not self._live_pids(self.package):
+        if not self._live_pids(self.main_process):
             raise StepFailed(f"cannot {what}: {self.package} is not running")
 
     def _note(self, message: str) -> None:

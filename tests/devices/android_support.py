@@ -112,6 +112,8 @@ class FakeAdbDevice:
         foreground)."""
         self.foreground_output = ""
         self.refuse_revoke: set[str] = set()
+        self.uids: dict[int, int] = {4100: 1000}
+        """pid -> the uid it runs as (what `stat -c %u /proc/PID` says)."""
         self.files: dict[str, Path] = {}
         self.logcat: list[str] = []
         self.pushed: list[tuple[str, str]] = []
@@ -254,6 +256,12 @@ class FakeAdbDevice:
                 self.processes.pop(int(pid), None)
                 self.server_pids.pop(int(pid), None)
             return ok()
+        match = re.fullmatch(r"stat -c %u /proc/(\d+)", command)
+        if match:
+            uid = self.uids.get(int(match[1]))
+            if uid is None or int(match[1]) not in self.processes:
+                return fail(f"stat: '/proc/{match[1]}': No such file or directory\n")
+            return ok(f"{uid}\n")
         if command.startswith("monkey -p "):
             return ok("Events injected: 1\n")
         if command == "getenforce":
@@ -417,6 +425,8 @@ class FakeFridaDevice:
         self.pending: dict[int, FakeSpawn] = {}
         """Spawns held by gating and not resumed yet (what enumerate_pending_spawn lists)."""
         self.server_gone: str | None = None
+        self.process_names: dict[str, str] = {}
+        """package -> the name its launched process runs under, when the application sets `android:process`."""
 
     def on(self, signal: str, callback: Callable[..., Any]) -> None:
         self.handlers.setdefault(signal, []).append(callback)
@@ -436,17 +446,26 @@ class FakeFridaDevice:
         self._server()
         if self.spawn_error is not None:
             raise self.spawn_error
-        pid = self._new_process(program)
+        pid = self._new_process(self.process_names.get(program, program), self.app_uid(program))
         self.journal.append(f"frida spawn {program} -> {pid}")
         return pid
 
-    def _new_process(self, name: str) -> int:
+    def _new_process(self, name: str, uid: int | None = None) -> int:
         self.next_pid += 1
         pid = self.next_pid
         self.processes[pid] = FakeProcess(pid, name)
         if self.adb is not None:
             self.adb.processes[pid] = name
+            self.adb.uids[pid] = uid if uid is not None else self.app_uid(name)
         return pid
+
+    def app_uid(self, name: str) -> int:
+        """The uid Android gives a process: the app's (its dump's userId, user 0) for the app's package and
+        `package:suffix` processes, another app's otherwise."""
+        assert self.adb is not None
+        own = name == self.adb.package or name.startswith(self.adb.package + ":")
+        found = re.search(r"(?m)^\s*(?:userId|appId)=(\d+)", self.adb.dumpsys_text)
+        return int(found[1]) if own and found else 10999
 
     def resume(self, pid: int) -> None:
         self._server()
@@ -492,10 +511,11 @@ class FakeFridaDevice:
                     for s in session.scripts)
 
     # What the device does on its own ---------------------------------------------------------------------
-    def system_starts(self, name: str, *, announce: bool = True) -> int:
-        """Android starts a process (a `:push` service, another app). With gating on it is held, listed as pending
-        and announced by spawn-added (unless `announce` is False: it was held before anyone listened)."""
-        pid = self._new_process(name)
+    def system_starts(self, name: str, *, announce: bool = True, uid: int | None = None) -> int:
+        """Android starts a process (a `:push` service, another app), as `uid` (default: see `app_uid`). With gating
+        on it is held, listed as pending and announced by spawn-added (unless `announce` is False: it was held
+        before anyone listened)."""
+        pid = self._new_process(name, uid)
         if not self.gating:
             self.processes[pid].running.set()
             return pid

@@ -14,7 +14,7 @@ import pytest
 
 from auditor.agent import agent_is_current, build_agent
 from auditor.catalog import load_catalog
-from auditor.devices.android import AndroidBackend, AndroidOptions, parse_target
+from auditor.devices.android import WATCH_INTERVAL_S, AndroidBackend, AndroidOptions, parse_target
 from auditor.devices.android_adb import DeviceLost
 from auditor.devices.android_server import ServerSettings
 from auditor.devices.base import ProcessExit, ProcessInfo
@@ -268,6 +268,95 @@ def test_gated_processes_of_the_app_are_instrumented_others_resumed(device: Devi
         assert later.index(f"agent {push}: init posted") < later.index(f"frida resume {push}")
         assert not any(e.startswith("gate com.android.vending") for e in later)
         assert ProcessInfo(push, f"{PACKAGE}:push") in backend.processes()
+        instrumenter.close()
+
+
+def gated(device: Device, backend: AndroidBackend, name: str, **start: object) -> tuple[int, list[str]]:
+    """Android starts process `name` while the app runs; which steps it went through."""
+    gate, instrumenter = instrumented_gate(backend, device.journal)
+    device.listen(backend)
+    backend.launch_app(gate)
+    device.journal.append("-- later")
+    pid = device.frida.system_starts(name, **start)  # type: ignore[arg-type]
+    wait_for(lambda: f"frida resume {pid}" in device.journal)
+    wait_for(lambda: f"gate {name} {pid}" not in device.journal or f"agent {pid}: init answered" in device.journal)
+    instrumenter.close()
+    return pid, device.after("-- later")
+
+
+def test_a_component_in_a_global_process_is_instrumented_by_its_uid(device: Device, agent_built: None) -> None:
+    """`android:process="com.example.pkmproject.remote"` (no colon): the name does not tell, the app's uid does."""
+    with device.open() as backend:
+        pid, later = gated(device, backend, "com.example.pkmproject.remote", uid=10441)
+        assert f"gate com.example.pkmproject.remote {pid}" in later
+        assert later.index(f"agent {pid}: init posted") < later.index(f"frida resume {pid}")
+        assert f"adb shell stat -c %u /proc/{pid}" in later
+        assert ProcessInfo(pid, "com.example.pkmproject.remote") in backend.processes()
+        # Tracked as the app's from then on: the process watch does not take it for ended.
+        time.sleep(WATCH_INTERVAL_S * 1.5)
+        assert not [e for e in device.exits if e.pid == pid]
+
+
+def test_a_process_the_manifest_declares_is_instrumented_by_its_name(
+        device: Device, agent_built: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from auditor.devices import android as android_module
+    from auditor.devices.android_apk import read_apk
+
+    device.adb.files["/data/app/~~x==/com.example.pkmproject-y==/base.apk"] = U2_APK
+    declared = replace(read_apk(U2_APK), package=PACKAGE, processes=("com.example.sync",))
+    monkeypatch.setattr(android_module, "read_apk", lambda _path: declared)
+    with device.open() as backend:
+        pid, later = gated(device, backend, "com.example.sync", uid=10500)  # another uid: the name decides
+        assert f"gate com.example.sync {pid}" in later
+        assert not any(e.startswith("adb shell stat") for e in later)
+
+
+def test_an_application_with_its_own_process_name_is_launched_and_watched_under_it(
+        device: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from auditor.devices import android as android_module
+    from auditor.devices.android_apk import read_apk
+
+    device.adb.files["/data/app/~~x==/com.example.pkmproject-y==/base.apk"] = U2_APK
+    declared = replace(read_apk(U2_APK), package=PACKAGE, main_process="com.example.pkmproject.main")
+    monkeypatch.setattr(android_module, "read_apk", lambda _path: declared)
+    device.frida.process_names[PACKAGE] = "com.example.pkmproject.main"
+    backend, pid = launched(device)
+    with backend:
+        assert backend.processes() == [ProcessInfo(pid, "com.example.pkmproject.main")]
+        assert backend.app_state().alive
+        time.sleep(WATCH_INTERVAL_S * 1.5)
+        assert device.exits == []
+
+
+def test_another_apps_spawn_is_resumed_untouched(device: Device, agent_built: None) -> None:
+    with device.open() as backend:
+        pid, later = gated(device, backend, "com.google.android.gms.persistent", uid=10130)
+        assert not any(e.startswith("gate ") for e in later) and f"frida attach {pid}" not in later
+
+
+def test_a_shared_uid_does_not_make_another_packages_process_ours(device: Device, agent_built: None) -> None:
+    device.adb.dumpsys_text = device.adb.dumpsys_text.replace(
+        "    userId=10441\n", "    userId=10441\n    sharedUser=SharedUserSetting{5c1a2e7 com.example.shared/10441}\n", 1)
+    with device.open() as backend:
+        pid, later = gated(device, backend, "com.example.companion", uid=10441)
+        assert not any(e.startswith("gate ") for e in later)
+
+
+def test_a_spawn_held_before_gating_was_enabled_is_handled_too(device: Device, agent_built: None) -> None:
+    """Pending spawns are listed when gating is enabled: one of the app's is instrumented, another app's resumed."""
+    device.frida.gating = True  # held by an earlier session, never announced to this one
+    push = device.frida.system_starts(f"{PACKAGE}:push", announce=False)
+    other = device.frida.system_starts("com.android.vending", announce=False)
+    with device.open() as backend:
+        gate, instrumenter = instrumented_gate(backend, device.journal)
+        device.listen(backend)
+        backend.launch_app(gate)
+        wait_for(lambda: f"agent {push}: init answered" in device.journal and f"frida resume {other}" in device.journal)
+        assert device.frida.pending == {}
         instrumenter.close()
 
 
