@@ -28,7 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from auditor.devices.android_adb import AdbDeviceLike, DeviceLost, Shell, adb_client, select_device
+from auditor.devices.android_adb import (
+    AdbDeviceLike,
+    DeviceLost,
+    Shell,
+    adb_client,
+    free_local_port,
+    select_device,
+)
 from auditor.devices.android_apk import ApkMetadata, read_apk
 from auditor.devices.android_server import (
     ServerManager,
@@ -61,7 +68,7 @@ _FATAL_PROCESS = re.compile(r"AndroidRuntime: Process: (?P<name>[^,\s]+), PID: (
 _FATAL_LINE = re.compile(r"AndroidRuntime: (?P<text>\S.*)$")
 _NATIVE_CRASH = re.compile(r"Fatal signal (?P<signal>\d+ \(\w+\)).*?\bpid (?P<pid>\d+) \((?P<name>[^)]*)\)")
 _DIED = re.compile(r"Process (?P<name>\S+) \(pid (?P<pid>\d+)\) has died")
-_FRIDA_DENIAL = re.compile(r"avc: +denied .*(?:frida|re\.frida|linjector)", re.I)
+FRIDA_DENIAL = re.compile(r"avc: +denied .*(?:frida|re\.frida|linjector)", re.I)
 """An SELinux denial of something of Frida's (its agent .so, its helper, its injector), as the kernel logs it."""
 RECENT_LOG_LINES = 500
 
@@ -133,10 +140,13 @@ FridaFactory = Callable[[FridaTarget], FridaDevice]
 
 
 def connect_ui(device: AdbDeviceLike) -> Any:
-    """uiautomator2 on the device (it pushes and starts its own server; no network needed)."""
+    """uiautomator2 on the device, its server started now (it pushes its own u2.jar; no network needed), so that a
+    device where it cannot run fails while opening, not in the middle of a scenario."""
     import uiautomator2
 
-    return uiautomator2.connect(device)
+    ui = uiautomator2.connect(device)
+    ui.start_uiautomator()
+    return ui
 
 
 class AndroidBackend:
@@ -261,7 +271,7 @@ class AndroidBackend:
         if settings.default_port:
             target = FridaTarget("usb", id=self.serial)
         else:
-            local = f"tcp:{_free_port()}"
+            local = f"tcp:{free_local_port()}"
             try:
                 self.shell.device.forward(local, f"tcp:{settings.port}")
             except Exception as exc:  # noqa: BLE001 - adbutils raises its own errors and OSError
@@ -618,7 +628,7 @@ class AndroidBackend:
         explanation = explain_frida_error(message)
         if explanation is None:
             with self._lock:
-                denial = next((line for line in reversed(self._recent_log) if _FRIDA_DENIAL.search(line)), None)
+                denial = next((line for line in reversed(self._recent_log) if FRIDA_DENIAL.search(line)), None)
             if denial is not None:
                 said = " ".join(denial.split())
                 explanation = f"the device log has `{said[said.find('avc:'):][:160]}`: {explain_problem('selinux')}"
@@ -665,14 +675,3 @@ def _exit_of(process: _AndroidProcess) -> ProcessExit:
     if process.stop_requested:
         return ProcessExit(process.pid, process.name, None, "killed", "stopped by the harness")
     return ProcessExit(process.pid, process.name, None, "exited", "")
-
-
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port

@@ -306,3 +306,13 @@ def parse_ps(text: str) -> list[tuple[int, str]]:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def free_local_port() -> int:
+    """A TCP port of this machine nothing listens on now: the local end of an `adb forward`."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

@@ -119,6 +119,7 @@ class FakeAdbDevice:
         self.pushed: list[tuple[str, str]] = []
         self.installs: list[dict[str, Any]] = []
         self.start_output = ""
+        self.selinux_mode = "Enforcing"
         self.install_failure: str | None = None
         """pm's answer to an install that fails (`Failure [INSTALL_FAILED_...: ...]`), raised as adbutils does."""
         self.lost: str | None = None
@@ -265,7 +266,17 @@ class FakeAdbDevice:
         if command.startswith("monkey -p "):
             return ok("Events injected: 1\n")
         if command == "getenforce":
-            return ok("Enforcing\n")
+            return ok(self.selinux_mode + "\n")
+        match = re.fullmatch(r"logcat -d -t (\d+)", command)
+        if match:
+            return ok("".join(line + "\n" for line in self.logcat[-int(match[1]):]))
+        match = re.fullmatch(r"cmd package resolve-activity --brief -a android.intent.action.MAIN -c "
+                             r"android.intent.category.LAUNCHER --user (\d+) (\S+)", command)
+        if match:
+            if match[2] in self.installed and int(match[1]) == self.user:
+                return ok(f"priority=0 preferredOrder=0 match=0x108000 specificIndex=-1 isDefault=false\n"
+                          f"{match[2]}/.MainActivity\n")
+            return ok("No activity found\n")
         return fail(f"/system/bin/sh: {command.split()[0]}: not found\n", 127)
 
 
