@@ -71,6 +71,9 @@ _DIED = re.compile(r"Process (?P<name>\S+) \(pid (?P<pid>\d+)\) has died")
 FRIDA_DENIAL = re.compile(r"avc: +denied .*(?:frida|re\.frida|linjector)", re.I)
 """An SELinux denial of something of Frida's (its agent .so, its helper, its injector), as the kernel logs it."""
 RECENT_LOG_LINES = 500
+_LOG_STAMP = re.compile(r"^\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}")
+"""The time at the start of a `logcat -v threadtime` line, which `logcat -T` takes to start from."""
+LOG_REOPEN_WAIT_S = 1.0
 
 
 @dataclass
@@ -394,8 +397,10 @@ class AndroidBackend:
             f"monkey -p {shlex.quote(self.package)} -c android.intent.category.LAUNCHER 1", "bring it forward")
 
     def app_state(self) -> AppState:
+        """Whether the app runs, and whether its window is the one in front. No window with focus (an activity
+        transition, the lock screen) is "not known to be in front" for this poll, not a failure."""
         alive = bool(self._live_pids(self.package, include_secondary=True))
-        current = self.ui_call("read the foreground app", lambda ui: ui.app_current())
+        current = self.ui_call("read the foreground app", _foreground_app)
         foreground = alive and current.get("package") == self.package
         return AppState(alive=alive, foreground=foreground, activity=str(current.get("activity") or ""))
 
@@ -530,11 +535,22 @@ class AndroidBackend:
                 return
 
     def _read_log(self) -> None:
+        """Follow the device log for the whole run: crashes are read from it, and every line goes to the sink. A
+        stream that ends by itself (logd restarted, adb's connection recycled) is opened again from the time of the
+        last line read, skipping the lines already read; a lost device ends it."""
         pending_crash: dict[str, str | None] = {"thread": None, "pid": None}
-        try:
-            for line in self.shell.stream("logcat -v threadtime -T 1"):
-                if self._closed:
-                    return
+        last_stamp = ""
+        read_at_last_stamp: set[str] = set()
+        while not self._closed and self._lost is None:
+            since = shlex.quote(last_stamp) if last_stamp else "1"
+            for line in self.shell.stream(f"logcat -v threadtime -T {since}", lambda: self._closed):
+                stamp = _LOG_STAMP.match(line)
+                if stamp:
+                    if stamp[0] < last_stamp or (stamp[0] == last_stamp and line in read_at_last_stamp):
+                        continue  # read before the stream was opened again
+                    if stamp[0] != last_stamp:
+                        last_stamp, read_at_last_stamp = stamp[0], set()
+                    read_at_last_stamp.add(line)
                 with self._lock:
                     self._recent_log.append(line)
                 self._interpret_log_line(line, pending_crash)
@@ -542,8 +558,13 @@ class AndroidBackend:
                     self._on_log(line)
                 except Exception:
                     log.exception("device log sink failed")
-        except DeviceError:
-            return
+            if self._closed:
+                return
+            time.sleep(LOG_REOPEN_WAIT_S)
+            try:
+                self.shell.run("echo alive", timeout=10)
+            except DeviceError:
+                return  # the device is gone: the process watch reports it
 
     def _interpret_log_line(self, line: str, pending: dict[str, str | None]) -> None:
         """Remember each crash's first line for its pid (Java: FATAL EXCEPTION / Process: / the exception;
@@ -667,6 +688,21 @@ class AndroidBackend:
         thread = threading.Thread(target=target, name=name, daemon=True)
         self._threads.append(thread)
         thread.start()
+
+
+def _foreground_app(ui: Any) -> dict[str, Any]:
+    """uiautomator2's `app_current()`, or {} when no window has focus: it then raises adbutils' AdbError (or its own
+    DeviceError) "Couldn't get focused app", having found no focused window in any `dumpsys` it read."""
+    try:
+        current: dict[str, Any] = ui.app_current()
+    except Exception as exc:
+        if NO_FOCUSED_APP not in str(exc):
+            raise
+        return {}
+    return current
+
+
+NO_FOCUSED_APP = "Couldn't get focused app"
 
 
 def _exit_of(process: _AndroidProcess) -> ProcessExit:

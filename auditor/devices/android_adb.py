@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,6 +18,8 @@ from auditor.devices.android_dumpsys import PackageDump, decode_output, parse_pa
 from auditor.errors import DeviceError, EnvironmentProblem
 
 SHELL_TIMEOUT_S = 60.0
+STREAM_POLL_S = 1.0
+"""How often a streamed command's reader looks up from a silent stream (to stop when asked)."""
 _PROPERTY = re.compile(r"^\[(?P<key>[^\]]+)\]: \[(?P<value>.*)\]$")
 
 
@@ -269,17 +271,36 @@ class Shell:
     def pids_of(self, name: str) -> list[int]:
         return [pid for pid, process in self.processes() if process == name]
 
-    def stream(self, command: str) -> Iterator[str]:
-        """Lines of a long-running command (logcat) until it ends or the connection drops."""
+    def stream(self, command: str, stop: Callable[[], bool]) -> Iterator[str]:
+        """Lines of a long-running command (logcat) until it ends, the connection drops, or `stop()` is true.
+
+        adbutils leaves its 600 s socket timeout on a streamed shell: a command silent that long (a logcat while the
+        app does nothing) would end the stream. The socket is read with a short timeout instead, so silence of any
+        length is waited out and `stop` is looked at every STREAM_POLL_S."""
         import adbutils
 
-        connection = self.device.shell(command, stream=True, timeout=None)
         try:
-            reader = connection.conn.makefile("rb")
-            for raw in reader:
-                yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            connection = self.device.shell(command, stream=True)
         except (adbutils.AdbError, OSError):
             return
+        sock = connection.conn
+        pending = b""
+        try:
+            sock.settimeout(STREAM_POLL_S)
+            while not stop():
+                try:
+                    chunk = sock.recv(65536)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+                if not chunk:
+                    break
+                *lines, pending = (pending + chunk).split(b"\n")
+                for raw in lines:
+                    yield raw.decode("utf-8", errors="replace").rstrip("\r")
+            if pending and not stop():
+                yield pending.decode("utf-8", errors="replace").rstrip("\r")
         finally:
             connection.close()
 

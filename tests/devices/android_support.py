@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -35,18 +36,29 @@ class ShellAnswer:
 
 
 class FakeConnection:
-    def __init__(self, lines: list[str]) -> None:
-        import io
+    """adbutils' AdbConnection of `shell(..., stream=True)`: `.conn` is a real socket, with the socket timeout adbutils
+    leaves on it (600 s; tests shorten it to see what a silence that long does), the device writing at its other end."""
 
-        self.conn = self
-        self._data = io.BytesIO("".join(line + "\n" for line in lines).encode("utf-8"))
+    def __init__(self, lines: list[str], timeout: float) -> None:
+        self.conn, self._device_end = socket.socketpair()
+        self.conn.settimeout(timeout)
         self.closed = False
+        self.write(lines)
 
-    def makefile(self, mode: str) -> Any:
-        return self._data
+    def write(self, lines: list[str]) -> None:
+        try:
+            self._device_end.sendall("".join(line + "\n" for line in lines).encode("utf-8"))
+        except OSError:
+            pass  # the reader closed it
+
+    def end(self) -> None:
+        """The command on the device ends (logd restarted, the connection recycled): the reader sees EOF."""
+        self._device_end.close()
 
     def close(self) -> None:
         self.closed = True
+        self.conn.close()
+        self._device_end.close()
 
 
 class FakeSync:
@@ -116,6 +128,10 @@ class FakeAdbDevice:
         """pid -> the uid it runs as (what `stat -c %u /proc/PID` says)."""
         self.files: dict[str, Path] = {}
         self.logcat: list[str] = []
+        """The device log so far (`logcat -d` answers from it; streams start from its end)."""
+        self.streams: list[FakeConnection] = []
+        self.stream_socket_timeout = 600.0
+        """What adbutils sets on a streamed shell's socket (`_DEFAULT_SOCKET_TIMEOUT`)."""
         self.pushed: list[tuple[str, str]] = []
         self.installs: list[dict[str, Any]] = []
         self.start_output = ""
@@ -141,8 +157,25 @@ class FakeAdbDevice:
         return answer
 
     def shell(self, cmdargs: str, stream: bool = False, timeout: float | None = None) -> Any:
+        """Only `logcat -v threadtime -T 1|'TIME'` streamed, as the backend asks: the last line (or the lines since
+        TIME) of the log so far, then every line `log` adds."""
+        if self.lost is not None:
+            raise adbutils.AdbError(self.lost)
         self.journal.append(f"adb stream {cmdargs}")
-        return FakeConnection(self.logcat)
+        since = re.fullmatch(r"logcat -v threadtime -T (?:1|'(?P<time>[^']+)')", cmdargs)
+        assert since is not None, cmdargs
+        backlog = self.logcat[-1:] if since["time"] is None else [
+            line for line in self.logcat if line[:18] >= since["time"]]
+        connection = FakeConnection(backlog, self.stream_socket_timeout)
+        self.streams.append(connection)
+        return connection
+
+    def log(self, *lines: str) -> None:
+        """The device logs `lines`: kept in the log, written to every open logcat stream."""
+        self.logcat.extend(lines)
+        for connection in self.streams:
+            if not connection.closed:
+                connection.write(list(lines))
 
     def push(self, local: str, remote: str) -> None:
         self.journal.append(f"adb push {Path(local).name} {remote}")

@@ -420,25 +420,58 @@ def test_exit_is_reported(device: Device) -> None:
 
 
 def test_crash_is_reported_with_its_exception(device: Device) -> None:
-    journal: list[str] = []
-    device = Device()
-    device.journal = journal
-    backend = device.open()
-    pid = device.frida.next_pid + 1
-    device.adb.logcat = [
+    backend, pid = launched(device)
+    crash = [
         f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: FATAL EXCEPTION: main",
         f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: Process: {PACKAGE}, PID: {pid}",
         f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: java.lang.IllegalStateException: no consent yet",
         f"05-14 10:22:31.300  1234  1250 I ActivityManager: Process {PACKAGE} (pid {pid}) has died: fg  TOP",
     ]
-    backend.launch_app(lambda process: None)
-    device.adb.processes.pop(pid)
-    device.listen(backend)
-    wait_for(lambda: bool(device.exits))
-    backend.close()
+    with backend:
+        device.adb.log(*crash[:3])
+        wait_for(lambda: len(device.log) == 3)
+        device.adb.processes.pop(pid)
+        device.adb.log(crash[3])
+        wait_for(lambda: bool(device.exits))
     assert device.exits == [ProcessExit(pid, PACKAGE, None, "crashed",
                                         "java.lang.IllegalStateException: no consent yet")]
-    assert device.log[:4] == device.adb.logcat
+    assert device.log == crash
+
+
+def test_a_log_silent_longer_than_adbs_socket_timeout_still_reports_a_crash(
+        device: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    """adbutils leaves a 600 s timeout on a streamed shell: ten quiet minutes must not end crash detection. Here
+    that timeout is 0.2 s and the log is quiet for 1 s."""
+    monkeypatch.setattr("auditor.devices.android_adb.STREAM_POLL_S", 0.05)
+    device.adb.stream_socket_timeout = 0.2
+    backend, pid = launched(device)
+    with backend:
+        time.sleep(1.0)
+        device.adb.log(f"05-14 10:22:31.100  {pid}  {pid} F libc    : Fatal signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), "
+                       f"fault addr 0x0 in tid {pid} (pkmproject), pid {pid} (pkmproject)")
+        wait_for(lambda: len(device.log) == 1)
+        device.adb.processes.pop(pid)
+        wait_for(lambda: bool(device.exits))
+    assert device.exits == [ProcessExit(pid, PACKAGE, None, "crashed", "Fatal signal 11 (SIGSEGV)")]
+    assert sum(e.startswith("adb stream logcat") for e in device.journal) == 1  # the same stream all along
+
+
+def test_a_log_stream_that_ends_is_opened_again_from_its_last_line(
+        device: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("auditor.devices.android.LOG_REOPEN_WAIT_S", 0.05)
+    backend, _ = launched(device)
+    first = "05-14 10:22:31.100  1234  1250 I ActivityManager: Start proc 5001:com.example.pkmproject/u0a441"
+    second = "05-14 10:22:31.100  1234  1250 I ActivityManager: Displayed com.example.pkmproject/.MainActivity"
+    later = "05-14 10:22:35.400  5001  5001 I pkmproject: after the stream came back"
+    with backend:
+        device.adb.log(first, second)
+        wait_for(lambda: len(device.log) == 2)
+        device.adb.streams[0].end()  # logd restarted
+        wait_for(lambda: len(device.adb.streams) == 2)
+        device.adb.log(later)
+        wait_for(lambda: len(device.log) == 3)
+    assert device.log == [first, second, later]  # the lines of the same moment are not read twice
+    assert "adb stream logcat -v threadtime -T '05-14 10:22:31.100'" in device.journal
 
 
 def test_stop_reports_killed_by_the_harness(device: Device) -> None:
@@ -698,3 +731,30 @@ def test_a_loss_mid_scenario_keeps_the_record_and_exits_as_an_infrastructure_fai
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("consent-audit: error: device emulator-5554") and "Traceback" not in "".join(err)
     assert verify_run(tmp_path / "run2").intact
+
+
+def test_no_focused_window_is_an_unknown_foreground_for_that_poll(device: Device) -> None:
+    """uiautomator2's app_current() raises "Couldn't get focused app" during an activity transition: that poll says
+    "not known to be in front", and the next one sees the app again."""
+    backend, _ = launched(device)
+    with backend:
+        device.ui.foreground = None
+        state = backend.app_state()
+        assert state.alive and not state.foreground and state.activity == ""
+        device.ui.foreground = (PACKAGE, ".MainActivity")
+        assert backend.app_state().foreground
+
+
+def test_another_failure_to_read_the_foreground_is_a_device_error(device: Device,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import adbutils
+
+    backend, _ = launched(device)
+
+    def broken() -> dict[str, str]:
+        raise adbutils.AdbError("closed")
+
+    with backend:
+        monkeypatch.setattr(device.ui, "app_current", broken)
+        with pytest.raises(DeviceError, match="could not read the foreground app: AdbError: closed"):
+            backend.app_state()
