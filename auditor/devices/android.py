@@ -74,6 +74,9 @@ RECENT_LOG_LINES = 500
 _LOG_STAMP = re.compile(r"^\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}")
 """The time at the start of a `logcat -v threadtime` line, which `logcat -T` takes to start from."""
 LOG_REOPEN_WAIT_S = 1.0
+_UNKNOWN_PM_COMMAND = re.compile(r"unknown command", re.I)
+"""`pm` on a command its Android does not have: "Unknown command: X" (cmd package, 7+), "Error: unknown command
+'X'" (the old Java pm)."""
 
 
 @dataclass
@@ -233,7 +236,8 @@ class AndroidBackend:
         try:
             self.shell.device.install(str(apk.path), nolaunch=True, silent=True, flags=["-r", "-t"])
         except adbutils.AdbInstallError as exc:
-            raise DeviceError(f"installing {apk.path.name} on device {self.serial} failed: {exc.reason}") from None
+            said = " ".join(str(exc.output).split()) or exc.reason
+            raise DeviceError(f"installing {apk.path.name} on device {self.serial} failed: {said}") from None
         except (adbutils.AdbError, OSError) as exc:
             raise DeviceError(f"installing {apk.path.name} on device {self.serial} failed: {exc}") from None
 
@@ -328,12 +332,39 @@ class AndroidBackend:
 
     def reset_app(self, clear_data: bool) -> None:
         """Force-stop; with clear_data, `pm clear` and every runtime permission back to "ask" (revoked, and the
-        user-set / user-fixed flags cleared so the dialog shows again), then checked."""
+        user-set / user-fixed flags cleared so the dialog shows again), then checked on a fresh dump.
+
+        `pm clear-permission-flags` is missing from older Androids' `pm`; there, clearing the app's data is what
+        resets its runtime permissions and their flags (Android does so when an app's data is cleared), and the
+        check says whether it did. A decision still left is undone by reinstalling the `--apk` (uninstalled with
+        its data, installed again without `-g`); without an APK the run does not start."""
         self.stop_app()
         if not clear_data:
             return
+        self.shell.check(f"pm clear --user {self.user} {shlex.quote(self.package)}", f"clearing the data of {self.package}")
+        flags_cleared = self._return_permissions_to_ask()
+        left = self._decisions_left()
+        if left and not flags_cleared and self.apk is not None:
+            self._note(f"`pm clear-permission-flags` is not on this Android (API {self.shell.api_level}) and "
+                       f"{', '.join(left)} kept a user decision: reinstalling {self.apk.path.name} to reset it")
+            self.shell.run(f"pm uninstall --user {self.user} {shlex.quote(self.package)}")
+            self._install(self.apk)
+            self._return_permissions_to_ask()
+            left = self._decisions_left()
+        if left:
+            how = ("pm revoke / clear-permission-flags refused" if flags_cleared else
+                   f"this Android (API {self.shell.api_level}) has no `pm clear-permission-flags` and `pm clear` left "
+                   "them: give --apk FILE so the app can be reinstalled, or reset them in Settings > Apps")
+            raise DeviceError(
+                f"device {self.serial}: could not return {', '.join(left)} of {self.package} to 'ask' ({how}): the "
+                "run would start with decisions already taken"
+            )
+
+    def _return_permissions_to_ask(self) -> bool:
+        """Revoke every granted runtime permission and clear its user flags; False when this Android's `pm` has no
+        `clear-permission-flags` (it is then not tried again for the other permissions)."""
         package = shlex.quote(self.package)
-        self.shell.check(f"pm clear --user {self.user} {package}", f"clearing the data of {self.package}")
+        flags_cleared = True
         for state in self.shell.dumpsys_package(self.package).runtime_permissions(self.package, self.user).values():
             if state.fixed_by_system:
                 self._note(f"{state.name} is fixed by the system or a policy ({'|'.join(state.flags)}): left as is")
@@ -341,17 +372,18 @@ class AndroidBackend:
             permission = shlex.quote(state.name)
             if state.granted:
                 self.shell.run(f"pm revoke --user {self.user} {package} {permission}")
-            self.shell.run(f"pm clear-permission-flags --user {self.user} {package} {permission} user-set user-fixed")
-        left = [
+            if flags_cleared and (state.granted or state.user_decided):
+                result = self.shell.run(
+                    f"pm clear-permission-flags --user {self.user} {package} {permission} user-set user-fixed")
+                flags_cleared = result.ok or not _UNKNOWN_PM_COMMAND.search(result.output)
+        return flags_cleared
+
+    def _decisions_left(self) -> list[str]:
+        return [
             state.name
             for state in self.shell.dumpsys_package(self.package).runtime_permissions(self.package, self.user).values()
             if not state.fixed_by_system and (state.granted or state.user_decided)
         ]
-        if left:
-            raise DeviceError(
-                f"device {self.serial}: could not return {', '.join(left)} of {self.package} to 'ask' "
-                "(pm revoke / clear-permission-flags refused): the run would start with decisions already taken"
-            )
 
     def launch_app(self, gate: ProcessGate) -> None:
         """Spawn the app suspended, pass it through `gate`, resume it. Already running: bring it forward."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -128,7 +129,7 @@ def select_device(client: Any, serial: str | None) -> AdbDeviceLike:
     attached = list_attached(client)
     if serial and serial not in {device.serial for device in attached} and _is_address(serial):
         answer = _connect(client, serial)
-        attached = list_attached(client)
+        attached = _wait_until_usable(client, serial)
         if serial not in {device.serial for device in attached}:
             raise DeviceError(f"adb connect {serial} failed: {answer or 'no answer'} (is adbd listening on that port?)")
     if serial:
@@ -150,6 +151,22 @@ def select_device(client: Any, serial: str | None) -> AdbDeviceLike:
         serials = ", ".join(device.serial for device in usable)
         raise DeviceError(f"several devices are attached ({serials}): choose one with --serial")
     return client.device(serial=usable[0].serial)  # type: ignore[no-any-return]
+
+
+CONNECT_WAIT_S = 10.0
+"""How long a device just connected over TCP may stay `offline` or `authorizing` before it is usable."""
+
+
+def _wait_until_usable(client: Any, serial: str) -> list[AttachedDevice]:
+    """The device list once `serial` is usable, or as it is when CONNECT_WAIT_S has passed (or it is not listed):
+    right after `adb connect`, adb lists a remote device `offline` until its transport is up."""
+    deadline = time.monotonic() + CONNECT_WAIT_S
+    while True:
+        attached = list_attached(client)
+        found = next((device for device in attached if device.serial == serial), None)
+        if found is None or found.state == "device" or time.monotonic() >= deadline:
+            return attached
+        time.sleep(0.25)
 
 
 def _require_usable(device: AttachedDevice) -> None:
@@ -235,7 +252,8 @@ class Shell:
             return command
         for form in ("su 0 sh -c {}", "su -c {}"):
             probe = self.run(form.format(shlex.quote("id -u")))
-            if probe.ok and probe.output.strip().endswith("0"):
+            said = probe.output.strip().splitlines()
+            if probe.ok and said and said[-1].strip() == "0":  # uid 0 itself, not 2000 or 10000 ending in 0
                 return form.format(shlex.quote(command))
         return None
 

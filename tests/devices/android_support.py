@@ -22,6 +22,7 @@ import adbutils
 import frida
 from PIL import Image
 
+from auditor.devices.android_dumpsys import parse_package_dump
 from auditor.testing.fixtures import android_fixture
 
 U2_APK = Path(adbutils.__file__).parent.parent / "uiautomator2" / "assets" / "app-uiautomator.apk"
@@ -136,6 +137,11 @@ class FakeAdbDevice:
         self.installs: list[dict[str, Any]] = []
         self.start_output = ""
         self.selinux_mode = "Enforcing"
+        self.permission_flags_since = 30
+        """The API level whose `pm` has clear-permission-flags (older ones answer "Unknown command")."""
+        self.clear_resets_permissions = False
+        """`pm clear` also revokes the runtime permissions and clears their user flags (what Android does when an
+        app's data is cleared); off by default, so that the commands that do it on their own are seen to."""
         self.install_failure: str | None = None
         """pm's answer to an install that fails (`Failure [INSTALL_FAILED_...: ...]`), raised as adbutils does."""
         self.lost: str | None = None
@@ -190,7 +196,14 @@ class FakeAdbDevice:
         self.installs.append({"path": path_or_url, "flags": list(flags or []), "nolaunch": nolaunch})
         if self.install_failure is not None:
             raise adbutils.AdbInstallError(self.install_failure)
+        if self.package not in self.installed:
+            self._forget_permission_decisions()  # a fresh install starts with nothing granted or decided
         self.installed.add(self.package)
+
+    def _forget_permission_decisions(self) -> None:
+        runtime = parse_package_dump(self.dumpsys_text).runtime_permissions(self.package, self.user)
+        for permission in runtime:
+            self.dumpsys_text = permission_line_change(self.dumpsys_text, permission, revoke=True, clear_flags=True)
 
     def root(self) -> str:
         if self.root_access is True:
@@ -243,6 +256,8 @@ class FakeAdbDevice:
             return ok()
         match = re.fullmatch(r"pm clear --user (\d+) (\S+)", command)
         if match:
+            if self.clear_resets_permissions:
+                self._forget_permission_decisions()
             return ok("Success\n")
         match = re.fullmatch(r"pm revoke --user (\d+) (\S+) (\S+)", command)
         if match:
@@ -251,6 +266,8 @@ class FakeAdbDevice:
             self.dumpsys_text = permission_line_change(self.dumpsys_text, match[3], revoke=True)
             return ok()
         match = re.fullmatch(r"pm clear-permission-flags --user (\d+) (\S+) (\S+) user-set user-fixed", command)
+        if match and int(self.props["ro.build.version.sdk"]) < self.permission_flags_since:
+            return fail("Unknown command: clear-permission-flags\n", 255)
         if match:
             if match[3] not in self.refuse_revoke:
                 self.dumpsys_text = permission_line_change(self.dumpsys_text, match[3], clear_flags=True)

@@ -52,7 +52,11 @@ class Device:
         return backend
 
     def listen(self, backend: AndroidBackend) -> None:
+        """Listen to the backend's exits and device log; returns once its logcat stream is open (lines logged from
+        then on reach it, as on a device)."""
+        streams = len(self.adb.streams)
         backend.set_listeners(self.exits.append, self.log.append)
+        wait_for(lambda: len(self.adb.streams) > streams)
 
     def after(self, marker: str) -> list[str]:
         return self.journal[self.journal.index(marker):]
@@ -758,3 +762,77 @@ def test_another_failure_to_read_the_foreground_is_a_device_error(device: Device
         monkeypatch.setattr(device.ui, "app_current", broken)
         with pytest.raises(DeviceError, match="could not read the foreground app: AdbError: closed"):
             backend.app_state()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Older Androids, root through su, installs that fail
+
+
+def old_android(device: Device, api: int = 28) -> None:
+    device.adb.props["ro.build.version.sdk"] = str(api)
+    device.adb.props["ro.build.version.release"] = "9"
+
+
+def test_without_clear_permission_flags_pm_clear_resets_the_decisions(device: Device) -> None:
+    """Android 9: `pm` has no clear-permission-flags; clearing the data reset the permissions, as Android does."""
+    old_android(device)
+    device.adb.clear_resets_permissions = True
+    with device.open() as backend:
+        device.journal.clear()
+        backend.reset_app(clear_data=True)
+    assert "granted=true" not in device.adb.dumpsys_text.split("runtime permissions:")[1]
+    assert not any(e.startswith("adb install") for e in device.journal)
+
+
+def test_without_clear_permission_flags_a_decision_left_is_undone_by_reinstalling_the_apk(device: Device) -> None:
+    old_android(device)
+    device.adb.package = "com.github.uiautomator"
+    device.adb.installed = {"com.github.uiautomator"}  # installed with decisions taken; `-r` keeps them
+    device.adb.dumpsys_text = device.adb.dumpsys_text.replace("com.example.pkmproject", "com.github.uiautomator")
+    with device.open(None, apk=U2_APK) as backend:
+        device.listen(backend)
+        device.journal.clear()
+        backend.reset_app(clear_data=True)
+    flags = [e for e in device.journal if "clear-permission-flags" in e]
+    assert len(flags) == 1, "tried once: pm answered it has no such command"
+    uninstall = device.journal.index("adb shell pm uninstall --user 0 com.github.uiautomator")
+    assert uninstall < device.journal.index("adb install app-uiautomator.apk -r -t")
+    assert all("-g" not in call["flags"] for call in device.adb.installs)
+    assert any("reinstalling app-uiautomator.apk to reset it" in line for line in device.log)
+    assert "granted=true" not in device.adb.dumpsys_text.split("runtime permissions:")[1]
+
+
+def test_without_clear_permission_flags_or_an_apk_the_run_does_not_start(device: Device) -> None:
+    old_android(device)
+    with device.open() as backend, pytest.raises(
+            DeviceError, match=r"API 28\) has no `pm clear-permission-flags` .* give --apk FILE"):
+        backend.reset_app(clear_data=True)
+
+
+def test_an_install_the_device_refuses_says_why_in_pms_words(device: Device) -> None:
+    """rom1v/sndcpy#184: what pm answered, as adbutils raises it."""
+    from auditor.outcomes import classify_exception
+
+    device.adb.package = "com.github.uiautomator"
+    device.adb.installed = set()
+    device.adb.install_failure = (
+        "Failure [INSTALL_FAILED_OLDER_SDK: Failed parse during installPackageLI: /data/app/vmdl1230706928.tmp/base.apk "
+        "(at Binary XML file line #7): Requires newer sdk version #29 (current version is #28)]")
+    with pytest.raises(DeviceError, match=r"installing app-uiautomator.apk on device emulator-5554 failed: Failure "
+                                          r"\[INSTALL_FAILED_OLDER_SDK: .*Requires newer sdk version #29") as error:
+        device.open(None, apk=U2_APK)
+    outcome = classify_exception(error.value, opening_app=True)
+    assert (outcome.kind, outcome.reason) == ("app", "install-refused")
+
+
+@pytest.mark.parametrize("su", ["su", "magisk"])
+def test_frida_server_is_started_through_su_when_adbd_is_not_root(su: str, tmp_path: Path) -> None:
+    from auditor.devices.android_server import install_server_binary
+    from tests.devices.test_android_server import elf_for
+
+    cache = tmp_path / "cache"
+    install_server_binary(elf_for(62, tmp_path, "frida-server-17.25.2-android-x86_64"), "17.25.2", cache=cache)
+    device = Device(root=su, server_version=None, server_running=False)
+    with device.open(server=ServerSettings(cache=cache)) as backend:
+        assert backend.server_state == "running (17.25.2)"
+    assert "adb shell su 0 sh -c '/data/local/tmp/frida-server -D'" in device.journal
