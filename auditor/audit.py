@@ -15,7 +15,7 @@ from auditor import __version__
 from auditor.catalog import Catalog, load_catalog
 from auditor.devices.base import Backend, OnFridaDevice, ProcessExit, ProcessInfo
 from auditor.errors import AuditError
-from auditor.instrument import Instrumenter
+from auditor.instrument import Instrumenter, process_end_of_detach
 from auditor.models import (
     CoverageRecord,
     HookEvent,
@@ -90,10 +90,13 @@ class RunRecorder:
 
     def process_detached(self, process: ProcessInfo, reason: str, crash: str | None) -> None:
         self.writer.append_agent_log(f"{_now_iso()} {process.pid} {process.name} detached: {reason}")
+        end = process_end_of_detach(reason, crash)
+        if end is None:
+            return  # this tool let go of a process that runs on: no end to record
         with self._lock:
             if process.pid in self._ended or process.pid in self._pending_exits:
                 return
-            exit = ProcessExit(process.pid, process.name, exit_code=None, reason=reason, detail=crash or "")
+            exit = ProcessExit(process.pid, process.name, exit_code=None, reason=end, detail=crash or "")
             timer = threading.Timer(EXIT_REPORT_GRACE_S, self._record_end, args=(exit,))
             timer.daemon = True
             self._pending_exits[process.pid] = (timer, exit)
@@ -117,7 +120,7 @@ class RunRecorder:
                 return
             self._ended.add(exit.pid)
             self.mark(ProcessEnded, pid=exit.pid, process=exit.name, reason=exit.reason, exit_code=exit.exit_code,
-                      crash=exit.detail or None)
+                      crash=exit.detail or None, ended_by=exit.ended_by)
 
     def flush_pending_exits(self) -> None:
         """Record now the exits Frida reported and the backend has not (yet): the run is ending."""

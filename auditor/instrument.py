@@ -219,6 +219,28 @@ SpawnHandler = Callable[[PendingSpawn], None]
 _DISCONNECT_ERRORS: tuple[type[Exception], ...] = (*_FRIDA_ERRORS, ValueError)
 """Removing a signal handler: Frida's errors, or ValueError for a handler it no longer knows."""
 LostHandler = Callable[[str], None]
+"""Told, with what Frida said, that the device or Frida's connection to it went away."""
+
+FRIDA_DETACH_ENDS: dict[str, str | None] = {
+    "application-requested": None,
+    "process-terminated": "process-terminated",
+    "process-replaced": "process-replaced",
+    "connection-terminated": "transport-lost",
+    "device-lost": "device-lost",
+}
+"""What the reason of a Frida session's detach says about its process: the reason its end is recorded with, or None
+when it did not end (`application-requested`: this tool detached, at the end of a run or after a failed
+instrumentation, and the process runs on)."""
+
+CONNECTION_LOST_REASONS = frozenset({"connection-terminated", "device-lost"})
+"""Detach reasons that mean every session on the device is gone (frida-server ended, the device went away)."""
+
+
+def process_end_of_detach(reason: str, crash: str | None) -> str | None:
+    """The end a detach reports (see FRIDA_DETACH_ENDS): `crashed` when Frida caught the crash."""
+    if crash:
+        return "crashed"
+    return FRIDA_DETACH_ENDS.get(reason, reason)
 
 _ACQUIRE_TIMEOUT_S = 5.0
 
@@ -317,6 +339,12 @@ class FridaDevice:
 
     def on_lost(self, handler: LostHandler) -> None:
         self._on_lost.append(handler)
+
+    def report_lost(self, message: str) -> None:
+        """A session on this device saw the connection go (frida-server died): tell the loss handlers, as for the
+        device's own `lost` signal (on this object's worker thread)."""
+        if not self._closed:
+            self._events.put(message)
 
     def close(self) -> None:
         """Stop gating, resume what is still held (a process left suspended would hang), and stop the worker."""
@@ -584,11 +612,15 @@ class Instrumenter:
     def _on_detached(self, state: _Process, reason: str, crash: Any) -> None:
         with self._lock:
             state.alive = False
+            closing = self._closed
         crash_text = None
         if crash is not None:
             crash_text = str(getattr(crash, "report", "") or getattr(crash, "summary", "") or crash)
         self._queue.put(_Detached(state, str(reason), crash_text))
         state.detached.set()
+        if str(reason) in CONNECTION_LOST_REASONS and self._holder is not None and not closing:
+            # The device stays listed when only frida-server died: without this the run would go on unobserved.
+            self._holder.report_lost(f"Frida's session with {state.what} ended: {reason}")
 
     # ------------------------------------------------------------------------------------------------
     # The worker

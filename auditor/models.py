@@ -503,14 +503,41 @@ class ProcessStarted(MarkerBase):
     process: str
 
 
+EndedBy = Literal["app", "harness", "lost"]
+"""Who ended a process: `app` (it exited or crashed by itself), `harness` (this tool stopped it), `lost` (the device
+or Frida's connection to it went away: what the process did from then on is not known)."""
+
+ENDED_BY_REASON: dict[str, EndedBy] = {
+    "exited": "app",
+    "crashed": "app",
+    "process-terminated": "app",
+    "process-replaced": "app",
+    "killed": "harness",
+    "device-lost": "lost",
+    "transport-lost": "lost",
+    # Frida's own words, as runs recorded before `ended_by` was kept have them:
+    "application-requested": "harness",
+    "connection-terminated": "lost",
+}
+"""Who ended a process, by the reason recorded for its end."""
+
+
 class ProcessEnded(MarkerBase):
     kind: Literal["process-end"] = "process-end"
     pid: int
     process: str
     reason: str
-    """Frida's detach reason or the backend's: process-terminated, crashed, device-lost..."""
+    """The backend's report (`exited`, `crashed`, `killed` by the harness, `device-lost`, `transport-lost`), or
+    Frida's when the backend said nothing (`process-terminated`, `process-replaced`)."""
     exit_code: int | None = None
     crash: str | None = None
+    ended_by: EndedBy | None = None
+    """Who ended it (None in runs recorded before this was kept: see `cause`)."""
+
+    @property
+    def cause(self) -> EndedBy | None:
+        """Who ended it, in runs of every age; None when the reason does not say."""
+        return self.ended_by or ENDED_BY_REASON.get(self.reason)
 
 
 class ConsentDecision(MarkerBase):

@@ -92,6 +92,7 @@ device refused this APK: an app outcome."""
 
 _FRIDA_INFRASTRUCTURE = frozenset({
     "version-mismatch", "server-not-running", "need-gadget", "selinux", "permission-denied", "wrong-arch", "no-root",
+    "spawn-blocked", "connection-closed", "packed", "port-in-use",
 })
 """Categories of `auditor.devices.android_server.classify_frida_error` that a set-up device would not show."""
 

@@ -834,3 +834,17 @@ def test_the_sandbox_app_bundles_hooked_in_its_own_loader_and_in_one_made_at_run
     frames = sink.stack(request.stack)
     assert frames[0] == "androidx.core.app.ActivityCompat.requestPermissions(Native Method)"
     assert frames[1].startswith("org.bundled.MainActivity.lambda$onCreate$0(MainActivity.java:")
+
+
+@pytest.mark.parametrize(("reason", "crash", "end"), [
+    ("application-requested", None, None),        # this tool detached: the process runs on
+    ("process-terminated", None, "process-terminated"),
+    ("process-terminated", "SIGSEGV at 0x0", "crashed"),
+    ("process-replaced", None, "process-replaced"),
+    ("connection-terminated", None, "transport-lost"),
+    ("device-lost", None, "device-lost"),
+])
+def test_what_each_detach_reason_says_about_the_process(reason: str, crash: str | None, end: str | None) -> None:
+    from auditor.instrument import process_end_of_detach
+
+    assert process_end_of_detach(reason, crash) == end

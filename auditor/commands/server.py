@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 
 from auditor.cli import EXIT_CLEAN, Command
-from auditor.commands.devices import add_server_arguments, server_settings
+from auditor.commands.devices import add_cache_argument, add_server_arguments, server_settings
 
 
 class ServerCommand(Command):
@@ -21,7 +21,7 @@ class ServerCommand(Command):
         install.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE",
                              help="frida-server-<version>-android-<arch>[.xz] from Frida's releases")
         install.add_argument("--abi", help="refuse the file unless it is for this Android ABI (e.g. x86_64, arm64-v8a)")
-        install.add_argument("--cache", type=Path, help="cache folder (default: ~/.cache/consent-audit/frida-server)")
+        add_cache_argument(install, "--frida-server-cache", "--cache")
         for action, text in (("start", "push frida-server to the device if needed and start it as root"),
                              ("status", "say whether frida-server is installed and running on the device")):
             sub = actions.add_parser(action, help=text)
@@ -40,7 +40,7 @@ class ServerCommand(Command):
             except DeviceError as exc:
                 raise InputError(str(exc)) from None
             path = install_server_binary(args.source, version, expected_arch=expected,
-                                         cache=args.cache or server_cache_dir())
+                                         cache=args.frida_server_cache or server_cache_dir())
             print(f"frida-server {version} installed: {path}")
             return EXIT_CLEAN
         from auditor.devices.android_adb import Shell, adb_client, select_device

@@ -8,11 +8,14 @@ A launch spawns the package suspended through Frida and passes it through the ga
 there; see "Early instrumentation" in auditor/instrument.py for why the process is resumed while the agent's
 `init` completes); spawn gating holds every other new process on the device: those of the app (`pkg:push`) pass
 through the gate too, all others are resumed at once. Process ends are reported to the exit listener with their
-reason: `crashed` (the crash's first line from the log), `killed` (by the harness), `exited`, or `device-lost`.
+reason: `crashed` (the crash's first line from the log) or `exited` (the app's doing), `killed` (by the harness),
+`device-lost` (adb lost the device) or `transport-lost` (the device answers but Frida's connection to frida-server
+is gone). A loss of either kind fails every later call with DeviceLost: the run ends with what it recorded.
 """
 
 from __future__ import annotations
 
+import collections
 import io
 import logging
 import re
@@ -25,7 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from auditor.devices.android_adb import AdbDeviceLike, DeviceLost, Shell, adb_client, select_device
+from auditor.devices.android_adb import (
+    AdbDeviceLike,
+    DeviceLost,
+    Shell,
+    adb_client,
+    free_local_port,
+    select_device,
+)
 from auditor.devices.android_apk import ApkMetadata, read_apk
 from auditor.devices.android_server import (
     ServerManager,
@@ -58,6 +68,15 @@ _FATAL_PROCESS = re.compile(r"AndroidRuntime: Process: (?P<name>[^,\s]+), PID: (
 _FATAL_LINE = re.compile(r"AndroidRuntime: (?P<text>\S.*)$")
 _NATIVE_CRASH = re.compile(r"Fatal signal (?P<signal>\d+ \(\w+\)).*?\bpid (?P<pid>\d+) \((?P<name>[^)]*)\)")
 _DIED = re.compile(r"Process (?P<name>\S+) \(pid (?P<pid>\d+)\) has died")
+FRIDA_DENIAL = re.compile(r"avc: +denied .*(?:frida|re\.frida|linjector)", re.I)
+"""An SELinux denial of something of Frida's (its agent .so, its helper, its injector), as the kernel logs it."""
+RECENT_LOG_LINES = 500
+_LOG_STAMP = re.compile(r"^\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}")
+"""The time at the start of a `logcat -v threadtime` line, which `logcat -T` takes to start from."""
+LOG_REOPEN_WAIT_S = 1.0
+_UNKNOWN_PM_COMMAND = re.compile(r"unknown command", re.I)
+"""`pm` on a command its Android does not have: "Unknown command: X" (cmd package, 7+), "Error: unknown command
+'X'" (the old Java pm)."""
 
 
 @dataclass
@@ -70,8 +89,7 @@ class AndroidOptions:
     """Uninstall the app first (its data and every permission decision go with it)."""
     server: ServerSettings = field(default_factory=ServerSettings)
     manage_server: bool = True
-    """Push and start frida-server when it is missing, of another version, or stopped."""
-    server_cache: Path | None = None
+    """Push and start frida-server when it is missing, of another version, or stopped (from `server.cache`)."""
 
 
 @dataclass
@@ -128,10 +146,13 @@ FridaFactory = Callable[[FridaTarget], FridaDevice]
 
 
 def connect_ui(device: AdbDeviceLike) -> Any:
-    """uiautomator2 on the device (it pushes and starts its own server; no network needed)."""
+    """uiautomator2 on the device, its server started now (it pushes its own u2.jar; no network needed), so that a
+    device where it cannot run fails while opening, not in the middle of a scenario."""
     import uiautomator2
 
-    return uiautomator2.connect(device)
+    ui = uiautomator2.connect(device)
+    ui.start_uiautomator()
+    return ui
 
 
 class AndroidBackend:
@@ -168,19 +189,26 @@ class AndroidBackend:
         self._spawning = threading.Event()
         self._spawned = threading.Event()
         self._closed = False
-        self._lost: str | None = None
+        self._lost: tuple[str, str] | None = None
+        """(`device-lost` | `transport-lost`, the one-line error every later call fails with), once lost."""
         self._threads: list[threading.Thread] = []
         self._forwarded: str | None = None
+        self._recent_log: collections.deque[str] = collections.deque(maxlen=RECENT_LOG_LINES)
         self.frida: FridaDevice | None = None
         self.ui: Any = None
         self._install_app()
         self.app = self._read_app_info()
+        self.main_process = (self.manifest.main_process if self.manifest is not None else "") or self.package
+        """The name the launched process runs under: the package, unless the application sets `android:process`."""
+        self._own_processes = frozenset({self.package, self.main_process,
+                                         *(self.manifest.processes if self.manifest else ())})
+        """Every process name the app's manifest gives its components (global `android:process` names too)."""
         self.server_state = ""
         if self.options.manage_server:
-            self.server_state = ServerManager(self.shell, frida_version, self.options.server,
-                                              self.options.server_cache).ensure_running().describe(frida_version)
+            self.server_state = ServerManager(self.shell, frida_version,
+                                              self.options.server).ensure_running().describe(frida_version)
         self.frida = self._connect_frida(frida_factory)
-        self.frida.on_lost(self._device_lost)
+        self.frida.on_lost(self._connection_lost)
         self.ui = self._connect_ui(ui_factory)
         self.driver = AndroidDriver(self)
 
@@ -208,18 +236,20 @@ class AndroidBackend:
         try:
             self.shell.device.install(str(apk.path), nolaunch=True, silent=True, flags=["-r", "-t"])
         except adbutils.AdbInstallError as exc:
-            raise DeviceError(f"installing {apk.path.name} on device {self.serial} failed: {exc.reason}") from None
+            said = " ".join(str(exc.output).split()) or exc.reason
+            raise DeviceError(f"installing {apk.path.name} on device {self.serial} failed: {said}") from None
         except (adbutils.AdbError, OSError) as exc:
             raise DeviceError(f"installing {apk.path.name} on device {self.serial} failed: {exc}") from None
 
     def _read_app_info(self) -> AppInfo:
         dump = self.shell.dumpsys_package(self.package)
         entry = dump.package(self.package)
-        if self.apk is not None:
-            return self.apk.app_info()
-        pulled = self._pull_base_apk()
-        if pulled is not None:
-            return pulled.app_info()
+        self.uid: int | None = entry.uid(self.user) if entry is not None else None
+        """The Linux uid the app's processes run as (None when dumpsys does not say)."""
+        self._uid_is_own = entry is not None and not entry.shared_user
+        self.manifest: ApkMetadata | None = self.apk or self._pull_base_apk()
+        if self.manifest is not None:
+            return self.manifest.app_info()
         return AppInfo(
             package=self.package,
             version_name=entry.version_name if entry else "",
@@ -248,7 +278,7 @@ class AndroidBackend:
         if settings.default_port:
             target = FridaTarget("usb", id=self.serial)
         else:
-            local = f"tcp:{_free_port()}"
+            local = f"tcp:{free_local_port()}"
             try:
                 self.shell.device.forward(local, f"tcp:{settings.port}")
             except Exception as exc:  # noqa: BLE001 - adbutils raises its own errors and OSError
@@ -259,7 +289,7 @@ class AndroidBackend:
             device = factory(target)
             parameters = device.parameters()
         except DeviceError as exc:
-            raise DeviceError(_explained(str(exc))) from None
+            raise DeviceError(self._explained(str(exc))) from None
         if parameters.get("access") not in (None, "full"):
             device.close()
             raise DeviceError(f"frida-server on device {self.serial} does not run as root: {explain_problem('no-root')}")
@@ -302,12 +332,39 @@ class AndroidBackend:
 
     def reset_app(self, clear_data: bool) -> None:
         """Force-stop; with clear_data, `pm clear` and every runtime permission back to "ask" (revoked, and the
-        user-set / user-fixed flags cleared so the dialog shows again), then checked."""
+        user-set / user-fixed flags cleared so the dialog shows again), then checked on a fresh dump.
+
+        `pm clear-permission-flags` is missing from older Androids' `pm`; there, clearing the app's data is what
+        resets its runtime permissions and their flags (Android does so when an app's data is cleared), and the
+        check says whether it did. A decision still left is undone by reinstalling the `--apk` (uninstalled with
+        its data, installed again without `-g`); without an APK the run does not start."""
         self.stop_app()
         if not clear_data:
             return
+        self.shell.check(f"pm clear --user {self.user} {shlex.quote(self.package)}", f"clearing the data of {self.package}")
+        flags_cleared = self._return_permissions_to_ask()
+        left = self._decisions_left()
+        if left and not flags_cleared and self.apk is not None:
+            self._note(f"`pm clear-permission-flags` is not on this Android (API {self.shell.api_level}) and "
+                       f"{', '.join(left)} kept a user decision: reinstalling {self.apk.path.name} to reset it")
+            self.shell.run(f"pm uninstall --user {self.user} {shlex.quote(self.package)}")
+            self._install(self.apk)
+            self._return_permissions_to_ask()
+            left = self._decisions_left()
+        if left:
+            how = ("pm revoke / clear-permission-flags refused" if flags_cleared else
+                   f"this Android (API {self.shell.api_level}) has no `pm clear-permission-flags` and `pm clear` left "
+                   "them: give --apk FILE so the app can be reinstalled, or reset them in Settings > Apps")
+            raise DeviceError(
+                f"device {self.serial}: could not return {', '.join(left)} of {self.package} to 'ask' ({how}): the "
+                "run would start with decisions already taken"
+            )
+
+    def _return_permissions_to_ask(self) -> bool:
+        """Revoke every granted runtime permission and clear its user flags; False when this Android's `pm` has no
+        `clear-permission-flags` (it is then not tried again for the other permissions)."""
         package = shlex.quote(self.package)
-        self.shell.check(f"pm clear --user {self.user} {package}", f"clearing the data of {self.package}")
+        flags_cleared = True
         for state in self.shell.dumpsys_package(self.package).runtime_permissions(self.package, self.user).values():
             if state.fixed_by_system:
                 self._note(f"{state.name} is fixed by the system or a policy ({'|'.join(state.flags)}): left as is")
@@ -315,24 +372,26 @@ class AndroidBackend:
             permission = shlex.quote(state.name)
             if state.granted:
                 self.shell.run(f"pm revoke --user {self.user} {package} {permission}")
-            self.shell.run(f"pm clear-permission-flags --user {self.user} {package} {permission} user-set user-fixed")
-        left = [
+            if flags_cleared and (state.granted or state.user_decided):
+                result = self.shell.run(
+                    f"pm clear-permission-flags --user {self.user} {package} {permission} user-set user-fixed")
+                flags_cleared = result.ok or not _UNKNOWN_PM_COMMAND.search(result.output)
+        return flags_cleared
+
+    def _decisions_left(self) -> list[str]:
+        return [
             state.name
             for state in self.shell.dumpsys_package(self.package).runtime_permissions(self.package, self.user).values()
             if not state.fixed_by_system and (state.granted or state.user_decided)
         ]
-        if left:
-            raise DeviceError(
-                f"device {self.serial}: could not return {', '.join(left)} of {self.package} to 'ask' "
-                "(pm revoke / clear-permission-flags refused): the run would start with decisions already taken"
-            )
 
     def launch_app(self, gate: ProcessGate) -> None:
         """Spawn the app suspended, pass it through `gate`, resume it. Already running: bring it forward."""
+        self._require_reachable()
         self._gate = gate
         frida = self.frida_device
         frida.enable_spawn_gating(self._on_spawn)
-        if self._live_pids(self.package):
+        if self._live_pids(self.main_process):
             self.move_to_foreground()
             return
         self._spawned.clear()
@@ -341,8 +400,8 @@ class AndroidBackend:
             try:
                 pid = frida.spawn(self.package)
             except DeviceError as exc:
-                raise DeviceError(_explained(str(exc))) from None
-            process = self._track(pid, self.package)
+                raise DeviceError(self._explained(str(exc))) from None
+            process = self._track(pid, self.main_process)
         finally:
             self._spawning.clear()
             self._spawned.set()
@@ -370,8 +429,10 @@ class AndroidBackend:
             f"monkey -p {shlex.quote(self.package)} -c android.intent.category.LAUNCHER 1", "bring it forward")
 
     def app_state(self) -> AppState:
+        """Whether the app runs, and whether its window is the one in front. No window with focus (an activity
+        transition, the lock screen) is "not known to be in front" for this poll, not a failure."""
         alive = bool(self._live_pids(self.package, include_secondary=True))
-        current = self.ui_call("read the foreground app", lambda ui: ui.app_current())
+        current = self.ui_call("read the foreground app", _foreground_app)
         foreground = alive and current.get("package") == self.package
         return AppState(alive=alive, foreground=foreground, activity=str(current.get("activity") or ""))
 
@@ -418,7 +479,7 @@ class AndroidBackend:
             gate(ProcessInfo(process.pid, process.name))
         except DeviceError as exc:
             frida.kill(process.pid)
-            raise DeviceError(_explained(str(exc))) from None
+            raise DeviceError(self._explained(str(exc))) from None
         except BaseException:
             frida.kill(process.pid)
             raise
@@ -427,8 +488,7 @@ class AndroidBackend:
     def _on_spawn(self, spawn: PendingSpawn) -> None:
         """A new process on the device, held by spawn gating (on the Frida device's worker thread)."""
         frida = self.frida_device
-        ours = spawn.identifier == self.package or spawn.identifier.startswith(self.package + ":")
-        if not ours or self._closed:
+        if self._closed or not self._is_ours(spawn):
             frida.resume(spawn.pid)
             return
         if self._spawning.is_set():
@@ -446,12 +506,34 @@ class AndroidBackend:
             self._note(f"process {spawn.identifier} (pid {spawn.pid}) could not be instrumented and was "
                        f"stopped: {exc}")
 
+    def _is_ours(self, spawn: PendingSpawn) -> bool:
+        """A process of the app: by its name (the package, `package:suffix`, or a global name its manifest gives a
+        component), else by its uid, unless the app shares its uid with other packages."""
+        if self._is_own_process_name(spawn.identifier):
+            return True
+        if self.uid is None or not self._uid_is_own:
+            return False
+        try:
+            owner = self.shell.run(f"stat -c %u /proc/{spawn.pid}", timeout=10).output.strip()
+        except DeviceError:
+            return False
+        return owner.isdigit() and int(owner) == self.uid
+
+    def _is_own_process_name(self, name: str) -> bool:
+        return name in self._own_processes or name.startswith(self.package + ":")
+
     def _live_pids(self, name: str, include_secondary: bool = False) -> list[int]:
+        """Pids of the running processes called `name`; with `include_secondary`, of every process of the app (by
+        name, or tracked since its spawn: one told ours by its uid keeps its pid and name)."""
+        self._require_reachable()
+        with self._lock:
+            tracked = {p.pid: p.name for p in self._processes.values() if not p.ended}
         try:
             return [pid for pid, process in self.shell.processes()
-                    if process == name or (include_secondary and process.startswith(name + ":"))]
+                    if process == name or (include_secondary and (self._is_own_process_name(process)
+                                                                  or tracked.get(pid) == process))]
         except DeviceLost as exc:
-            self._device_lost(str(exc))
+            self._lose("device-lost", str(exc))
             raise
 
     def _all_live_pids(self) -> set[int]:
@@ -485,18 +567,36 @@ class AndroidBackend:
                 return
 
     def _read_log(self) -> None:
+        """Follow the device log for the whole run: crashes are read from it, and every line goes to the sink. A
+        stream that ends by itself (logd restarted, adb's connection recycled) is opened again from the time of the
+        last line read, skipping the lines already read; a lost device ends it."""
         pending_crash: dict[str, str | None] = {"thread": None, "pid": None}
-        try:
-            for line in self.shell.stream("logcat -v threadtime -T 1"):
-                if self._closed:
-                    return
+        last_stamp = ""
+        read_at_last_stamp: set[str] = set()
+        while not self._closed and self._lost is None:
+            since = shlex.quote(last_stamp) if last_stamp else "1"
+            for line in self.shell.stream(f"logcat -v threadtime -T {since}", lambda: self._closed):
+                stamp = _LOG_STAMP.match(line)
+                if stamp:
+                    if stamp[0] < last_stamp or (stamp[0] == last_stamp and line in read_at_last_stamp):
+                        continue  # read before the stream was opened again
+                    if stamp[0] != last_stamp:
+                        last_stamp, read_at_last_stamp = stamp[0], set()
+                    read_at_last_stamp.add(line)
+                with self._lock:
+                    self._recent_log.append(line)
                 self._interpret_log_line(line, pending_crash)
                 try:
                     self._on_log(line)
                 except Exception:
                     log.exception("device log sink failed")
-        except DeviceError:
-            return
+            if self._closed:
+                return
+            time.sleep(LOG_REOPEN_WAIT_S)
+            try:
+                self.shell.run("echo alive", timeout=10)
+            except DeviceError:
+                return  # the device is gone: the process watch reports it
 
     def _interpret_log_line(self, line: str, pending: dict[str, str | None]) -> None:
         """Remember each crash's first line for its pid (Java: FATAL EXCEPTION / Process: / the exception;
@@ -535,23 +635,60 @@ class AndroidBackend:
             if process is not None and process.crash is None:
                 process.crash = text
 
-    def _device_lost(self, reason: str) -> None:
+    def _connection_lost(self, message: str) -> None:
+        """Frida says the device or its connection to it went away (on the Frida device's worker thread). A device
+        that still answers adb has only lost frida-server (it died, or was killed)."""
+        if self._closed:
+            return
+        try:
+            self.shell.run("echo alive", timeout=5)
+        except DeviceError as exc:
+            self._lose("device-lost", f"{message}; adb: {exc}")
+            return
+        self._lose("transport-lost", message)
+
+    def _lose(self, reason: str, message: str) -> None:
+        """The device (`device-lost`) or Frida's connection to it (`transport-lost`) is gone: every live process's end
+        is reported as unknown, and every later call fails with DeviceLost."""
+        if reason == "transport-lost":
+            error = (f"device {self.serial}: Frida lost its connection to frida-server ({message}): frida-server "
+                     "ended or was killed, nothing more could be recorded; see the device log, then "
+                     "`consent-audit server start`")
+        elif message.startswith(f"device {self.serial} was lost"):
+            error = message  # adb's own words (Shell.run) already say it
+        else:
+            error = f"device {self.serial} was lost: {message}"
         with self._lock:
             if self._lost is not None:
                 return
-            self._lost = reason
+            self._lost = (reason, error)
             live = [p for p in self._processes.values() if not p.ended]
             for process in live:
                 process.ended = True
         for process in live:
-            self._emit_exit(ProcessExit(process.pid, process.name, None, "device-lost", reason))
+            self._emit_exit(ProcessExit(process.pid, process.name, None, reason, message))
+
+    def _require_reachable(self) -> None:
+        if self._lost is not None:
+            raise DeviceLost(self._lost[1])
 
     # ------------------------------------------------------------------------------------------------
     # Helpers
 
+    def _explained(self, message: str) -> str:
+        """A Frida error with what it means: by its own words, else by an SELinux denial of Frida's files the device
+        logged just before (the error alone rarely says SELinux stopped it)."""
+        explanation = explain_frida_error(message)
+        if explanation is None:
+            with self._lock:
+                denial = next((line for line in reversed(self._recent_log) if FRIDA_DENIAL.search(line)), None)
+            if denial is not None:
+                said = " ".join(denial.split())
+                explanation = f"the device log has `{said[said.find('avc:'):][:160]}`: {explain_problem('selinux')}"
+        return f"{message} ({explanation})" if explanation else message
+
     def ui_call(self, what: str, action: Callable[[Any], Any]) -> Any:
-        if self._lost is not None:
-            raise DeviceError(f"device {self.serial} was lost: {self._lost}")
+        self._require_reachable()
         try:
             return action(self.ui)
         except DeviceError:
@@ -560,16 +697,17 @@ class AndroidBackend:
             raise DeviceError(f"device {self.serial}: could not {what}: {type(exc).__name__}: {exc}") from None
 
     def _run_or_lost(self, command: str, what: str = "") -> None:
+        self._require_reachable()
         try:
             result = self.shell.run(command)
         except DeviceLost as exc:
-            self._device_lost(str(exc))
+            self._lose("device-lost", str(exc))
             raise
         if not result.ok and what:
             raise StepFailed(f"could not {what}: {result.one_line}")
 
     def _require_running(self, what: str) -> None:
-        if not self._live_pids(self.package):
+        if not self._live_pids(self.main_process):
             raise StepFailed(f"cannot {what}: {self.package} is not running")
 
     def _note(self, message: str) -> None:
@@ -584,23 +722,24 @@ class AndroidBackend:
         thread.start()
 
 
+def _foreground_app(ui: Any) -> dict[str, Any]:
+    """uiautomator2's `app_current()`, or {} when no window has focus: it then raises adbutils' AdbError (or its own
+    DeviceError) "Couldn't get focused app", having found no focused window in any `dumpsys` it read."""
+    try:
+        current: dict[str, Any] = ui.app_current()
+    except Exception as exc:
+        if NO_FOCUSED_APP not in str(exc):
+            raise
+        return {}
+    return current
+
+
+NO_FOCUSED_APP = "Couldn't get focused app"
+
+
 def _exit_of(process: _AndroidProcess) -> ProcessExit:
     if process.crash is not None:
         return ProcessExit(process.pid, process.name, None, "crashed", process.crash)
     if process.stop_requested:
         return ProcessExit(process.pid, process.name, None, "killed", "stopped by the harness")
     return ProcessExit(process.pid, process.name, None, "exited", "")
-
-
-def _explained(message: str) -> str:
-    explanation = explain_frida_error(message)
-    return f"{message} ({explanation})" if explanation else message
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import shlex
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,6 +19,8 @@ from auditor.devices.android_dumpsys import PackageDump, decode_output, parse_pa
 from auditor.errors import DeviceError, EnvironmentProblem
 
 SHELL_TIMEOUT_S = 60.0
+STREAM_POLL_S = 1.0
+"""How often a streamed command's reader looks up from a silent stream (to stop when asked)."""
 _PROPERTY = re.compile(r"^\[(?P<key>[^\]]+)\]: \[(?P<value>.*)\]$")
 
 
@@ -126,7 +129,7 @@ def select_device(client: Any, serial: str | None) -> AdbDeviceLike:
     attached = list_attached(client)
     if serial and serial not in {device.serial for device in attached} and _is_address(serial):
         answer = _connect(client, serial)
-        attached = list_attached(client)
+        attached = _wait_until_usable(client, serial)
         if serial not in {device.serial for device in attached}:
             raise DeviceError(f"adb connect {serial} failed: {answer or 'no answer'} (is adbd listening on that port?)")
     if serial:
@@ -148,6 +151,22 @@ def select_device(client: Any, serial: str | None) -> AdbDeviceLike:
         serials = ", ".join(device.serial for device in usable)
         raise DeviceError(f"several devices are attached ({serials}): choose one with --serial")
     return client.device(serial=usable[0].serial)  # type: ignore[no-any-return]
+
+
+CONNECT_WAIT_S = 10.0
+"""How long a device just connected over TCP may stay `offline` or `authorizing` before it is usable."""
+
+
+def _wait_until_usable(client: Any, serial: str) -> list[AttachedDevice]:
+    """The device list once `serial` is usable, or as it is when CONNECT_WAIT_S has passed (or it is not listed):
+    right after `adb connect`, adb lists a remote device `offline` until its transport is up."""
+    deadline = time.monotonic() + CONNECT_WAIT_S
+    while True:
+        attached = list_attached(client)
+        found = next((device for device in attached if device.serial == serial), None)
+        if found is None or found.state == "device" or time.monotonic() >= deadline:
+            return attached
+        time.sleep(0.25)
 
 
 def _require_usable(device: AttachedDevice) -> None:
@@ -233,7 +252,8 @@ class Shell:
             return command
         for form in ("su 0 sh -c {}", "su -c {}"):
             probe = self.run(form.format(shlex.quote("id -u")))
-            if probe.ok and probe.output.strip().endswith("0"):
+            said = probe.output.strip().splitlines()
+            if probe.ok and said and said[-1].strip() == "0":  # uid 0 itself, not 2000 or 10000 ending in 0
                 return form.format(shlex.quote(command))
         return None
 
@@ -269,17 +289,36 @@ class Shell:
     def pids_of(self, name: str) -> list[int]:
         return [pid for pid, process in self.processes() if process == name]
 
-    def stream(self, command: str) -> Iterator[str]:
-        """Lines of a long-running command (logcat) until it ends or the connection drops."""
+    def stream(self, command: str, stop: Callable[[], bool]) -> Iterator[str]:
+        """Lines of a long-running command (logcat) until it ends, the connection drops, or `stop()` is true.
+
+        adbutils leaves its 600 s socket timeout on a streamed shell: a command silent that long (a logcat while the
+        app does nothing) would end the stream. The socket is read with a short timeout instead, so silence of any
+        length is waited out and `stop` is looked at every STREAM_POLL_S."""
         import adbutils
 
-        connection = self.device.shell(command, stream=True, timeout=None)
         try:
-            reader = connection.conn.makefile("rb")
-            for raw in reader:
-                yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            connection = self.device.shell(command, stream=True)
         except (adbutils.AdbError, OSError):
             return
+        sock = connection.conn
+        pending = b""
+        try:
+            sock.settimeout(STREAM_POLL_S)
+            while not stop():
+                try:
+                    chunk = sock.recv(65536)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+                if not chunk:
+                    break
+                *lines, pending = (pending + chunk).split(b"\n")
+                for raw in lines:
+                    yield raw.decode("utf-8", errors="replace").rstrip("\r")
+            if pending and not stop():
+                yield pending.decode("utf-8", errors="replace").rstrip("\r")
         finally:
             connection.close()
 
@@ -306,3 +345,13 @@ def parse_ps(text: str) -> list[tuple[int, str]]:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def free_local_port() -> int:
+    """A TCP port of this machine nothing listens on now: the local end of an `adb forward`."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

@@ -22,6 +22,9 @@ _VERSION_CODE = re.compile(r"\bversionCode=(?P<code>\d+)")
 _TARGET_SDK = re.compile(r"\btargetSdk=(?P<sdk>\d+)")
 _VERSION_NAME = re.compile(r"^\s*versionName=(?P<name>.*)$")
 _INSTALLED = re.compile(r"\binstalled=(?P<installed>true|false)")
+_APP_ID = re.compile(r"^\s*(?:userId|appId)=(?P<id>\d+)\s*$")
+"""The app's Linux uid within a user (`userId=` up to Android 10, `appId=` from 11)."""
+_SHARED_USER = re.compile(r"^\s*sharedUser=")
 
 LIVE_SECTION = "Packages"
 """The top-level section that lists the installed package (an updated system app also has an entry under
@@ -65,6 +68,14 @@ class PackageEntry:
     requested: list[str] = field(default_factory=list)
     install: dict[str, PermissionState] = field(default_factory=dict)
     users: dict[int, UserState] = field(default_factory=dict)
+    app_id: int | None = None
+    """The app's uid within a user: its processes run as `user * 100000 + app_id`."""
+    shared_user: bool = False
+    """The app shares its uid with other packages (`android:sharedUserId`): the uid alone does not say whose a
+    process is."""
+
+    def uid(self, user: int) -> int | None:
+        return user * 100000 + self.app_id if self.app_id is not None else None
 
 
 @dataclass
@@ -154,6 +165,12 @@ def parse_package_dump(text: str) -> PackageDump:
         name = _VERSION_NAME.match(line)
         if name:
             current().version_name = name["name"].strip()
+            continue
+        app_id = _APP_ID.match(line)
+        if app_id:
+            current().app_id = int(app_id["id"])
+        elif _SHARED_USER.match(line):
+            current().shared_user = True
     return PackageDump(entries)
 
 

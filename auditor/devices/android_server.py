@@ -3,7 +3,12 @@ often offline: nothing is downloaded), checked, pushed, started as root and veri
 failure means, with its fix, in one line.
 
 Cache: `~/.cache/consent-audit/frida-server/frida-server-<version>-android-<arch>` (or under $CONSENT_AUDIT_CACHE /
-$XDG_CACHE_HOME), filled by `consent-audit server install --from FILE` with a binary from Frida's releases.
+$XDG_CACHE_HOME, or the folder `--frida-server-cache` names), filled by `consent-audit server install --from FILE`
+with a binary from Frida's releases.
+
+Nothing is trusted from a name: the cached binary's ELF header must be built for the device's ABI before it is
+pushed, and the version checked is that of the executable the running frida-server was started from
+(`/proc/PID/exe --version`, as root), not only of the file now at the device path.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ DEFAULT_SERVER_PORT = 27042
 """Where frida-server listens by default, and where Frida's USB transport looks for it."""
 DEVICE_DIRECTORY = "/data/local/tmp"
 START_WAIT_S = 10.0
+FOREGROUND_PROBE_S = 3
+"""How long frida-server runs in the foreground to say why it does not stay running."""
 
 ABI_TO_ARCH = {"arm64-v8a": "arm64", "armeabi-v7a": "arm", "armeabi": "arm", "x86_64": "x86_64", "x86": "x86"}
 """Android ABI (`ro.product.cpu.abi`) -> the architecture in frida-server release names."""
@@ -32,6 +39,7 @@ ABI_TO_ARCH = {"arm64-v8a": "arm64", "armeabi-v7a": "arm", "armeabi": "arm", "x8
 _ELF_MACHINES = {183: "arm64", 40: "arm", 62: "x86_64", 3: "x86"}
 _ELF_CLASS_BITS = {1: 32, 2: 64}
 _ARCH_BITS = {"arm64": 64, "x86_64": 64, "arm": 32, "x86": 32}
+_VERSION = re.compile(r"^\s*(?P<version>\d+\.\d+\.\d+)\s*$", re.M)
 _RELEASE_NAME = re.compile(r"frida-server-(?P<version>\d+\.\d+\.\d+)-android-(?P<arch>arm64|arm|x86_64|x86)")
 
 
@@ -41,6 +49,8 @@ class ServerSettings:
 
     name: str = DEFAULT_SERVER_NAME
     port: int = DEFAULT_SERVER_PORT
+    cache: Path | None = None
+    """The local folder of frida-server binaries; None: `server_cache_dir()`."""
 
     @property
     def device_path(self) -> str:
@@ -56,17 +66,32 @@ class ServerState:
     installed_version: str | None
     """`frida-server --version` of the binary at the device path; None when there is none."""
     running_pids: tuple[int, ...]
+    running_version: str | None = None
+    """`--version` of the executable the running frida-server was started from (it may since have been replaced at
+    the device path); None when not running or not readable (no root)."""
 
     @property
     def running(self) -> bool:
         return bool(self.running_pids)
 
+    @property
+    def version(self) -> str | None:
+        """The version that matters: the running server's when known, else the installed binary's."""
+        return self.running_version or self.installed_version
+
+    def runs(self, wanted: str) -> bool:
+        """A frida-server of exactly `wanted` runs."""
+        return self.running and self.version == wanted
+
     def describe(self, wanted: str) -> str:
-        if self.installed_version is None:
+        if self.version is None:
             return "running (not ours)" if self.running else "not installed"
-        match = "" if self.installed_version == wanted else f", frida is {wanted}"
+        match = "" if self.version == wanted else f", frida is {wanted}"
         state = "running" if self.running else "installed, not running"
-        return f"{state} ({self.installed_version}{match})"
+        replaced = ""
+        if self.running and self.running_version and self.installed_version not in (None, self.running_version):
+            replaced = f"; the binary now at the device path is {self.installed_version}"
+        return f"{state} ({self.version}{match}{replaced})"
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -161,32 +186,60 @@ class ServerManager:
         self.shell = shell
         self.version = version
         self.settings = settings or ServerSettings()
-        self.cache = cache
+        self.cache = cache if cache is not None else self.settings.cache
 
     def state(self) -> ServerState:
         path = shlex.quote(self.settings.device_path)
         result = self.shell.run(f"{path} --version")
-        version = result.output.strip() if result.ok and result.output.strip() else None
+        installed = _version_in(result.output) if result.ok else None
         pids = tuple(pid for pid, name in self.shell.processes()
                      if name == self.settings.name or name.endswith("/" + self.settings.name))
-        return ServerState(version, pids)
+        return ServerState(installed, pids, self._running_version(pids))
+
+    def _running_version(self, pids: tuple[int, ...]) -> str | None:
+        """What the running server's own executable says (readable as root only; None otherwise)."""
+        if not pids:
+            return None
+        command = self.shell.su_command(f"/proc/{pids[0]}/exe --version")
+        if command is None:
+            return None
+        result = self.shell.run(command)
+        return _version_in(result.output) if result.ok else None
 
     def local_binary(self) -> Path:
-        """The cached binary for this device's architecture. EnvironmentProblem, with how to get it, when absent."""
+        """The cached binary for this device's architecture, its ELF header checked against the device's ABI.
+        EnvironmentProblem, with how to get the right one, when absent or built for another CPU."""
         arch = arch_of_abi(self.shell.abi)
         path = cached_server_path(self.version, arch, self.cache)
+        release = f"frida-server-{self.version}-android-{arch}.xz"
         if not path.is_file():
             raise EnvironmentProblem(
-                f"no frida-server {self.version} for {arch} in {path.parent}: download "
-                f"frida-server-{self.version}-android-{arch}.xz from Frida's GitHub releases, then run "
-                f"`consent-audit server install --from FILE`"
+                f"no frida-server {self.version} for {arch} in {path.parent}: download {release} from Frida's GitHub "
+                f"releases, then run `consent-audit server install --from FILE`"
+            )
+        with path.open("rb") as binary:
+            header = binary.read(64)
+        try:
+            built_for = elf_arch(header, str(path))
+        except InputError as exc:
+            raise EnvironmentProblem(f"{exc}: install {release} again with `consent-audit server install --from "
+                                     "FILE`") from None
+        if built_for != arch:
+            abis = self.shell.prop("ro.product.cpu.abilist") or self.shell.abi
+            raise EnvironmentProblem(
+                f"{path} is built for {built_for}, but device {self.shell.serial} runs {self.shell.abi} (ABIs: {abis}): "
+                f"install {release} with `consent-audit server install --from FILE`"
             )
         return path
 
     def ensure_running(self) -> ServerState:
         """frida-server of exactly the installed frida's version runs as root: pushed if missing or of another
-        version, (re)started if needed, then verified. DeviceError / EnvironmentProblem with the fix otherwise."""
+        version, (re)started if needed, then verified on the running process. DeviceError / EnvironmentProblem with
+        the fix otherwise."""
         state = self.state()
+        if state.running and state.running_version not in (None, self.version):
+            self.stop(state)  # an older server still runs from a binary replaced since
+            state = self.state()
         if state.installed_version != self.version:
             if state.running:
                 self.stop(state)
@@ -197,6 +250,8 @@ class ServerManager:
         if not state.running:
             self.start()
             state = self.wait_running()
+        if not state.runs(self.version):
+            raise DeviceError(self._does_not_run(state))
         return state
 
     def push(self) -> None:
@@ -241,14 +296,46 @@ class ServerManager:
         self.shell.run(self.shell.su_command(command) or command)
 
     def _does_not_run(self, state: ServerState) -> str:
-        probe = self.shell.run(f"{shlex.quote(self.settings.device_path)} --version")
-        explanation = explain_shell_failure(probe.output) or explain_frida_error(probe.output)
-        if explanation:
-            return f"frida-server does not run on device {self.shell.serial}: {explanation}"
-        version = state.installed_version or "none"
-        return (f"frida-server on device {self.shell.serial} reports version {version}, frida is {self.version}: "
-                f"run `consent-audit server install --from frida-server-{self.version}-android-"
-                f"{ABI_TO_ARCH.get(self.shell.abi, '<arch>')}.xz`, then retry")
+        """Why no frida-server of the right version runs, in one line with the fix: the binary does not execute,
+        it is another version, or it starts and ends at once (then its own words, from a short run in the
+        foreground, say why)."""
+        serial, path = self.shell.serial, self.settings.device_path
+        release = f"frida-server-{self.version}-android-{ABI_TO_ARCH.get(self.shell.abi, '<arch>')}.xz"
+        if state.installed_version is None:
+            probe = self.shell.run(f"{shlex.quote(path)} --version")
+            explanation = explain_shell_failure(probe.output) or explain_frida_error(probe.output)
+            return (f"frida-server at {path} does not run on device {serial} ({probe.one_line}): "
+                    + (explanation or f"install {release} with `consent-audit server install --from FILE`"))
+        if state.running and state.version != self.version:
+            return (f"the frida-server running on device {serial} is {state.version}, frida is {self.version}, and "
+                    "it could not be stopped: stop it as root (`adb shell su 0 sh -c 'pkill frida-server'`, or "
+                    "reboot the device), then retry")
+        if state.installed_version != self.version:
+            return (f"frida-server at {path} on device {serial} reports version {state.installed_version}, frida "
+                    f"is {self.version}: run `consent-audit server install --from {release}`, then retry")
+        output = self._foreground_output()
+        explanation = explain_shell_failure(output) or explain_frida_error(output)
+        said = " ".join(output.split())
+        return (f"frida-server {self.version} starts on device {serial} but does not stay running"
+                + (f" (it says: {said})" if said else "") + ": "
+                + (explanation or "see `adb logcat` for why it ended, then retry `consent-audit server start`"))
+
+    def _foreground_output(self) -> str:
+        """What frida-server prints when run in the foreground for a few seconds (as `-D` it says nothing)."""
+        command = f"timeout {FOREGROUND_PROBE_S} {shlex.quote(self.settings.device_path)}"
+        if not self.settings.default_port:
+            command += f" -l 127.0.0.1:{self.settings.port}"
+        as_root = self.shell.su_command(command)
+        if as_root is None:
+            return ""
+        # adb's shell (v1) hands back stdout and stderr as one stream: its words are all there.
+        return self.shell.run(as_root, timeout=FOREGROUND_PROBE_S + 10).output
+
+
+def _version_in(output: str) -> str | None:
+    """The version `frida-server --version` printed (a line of its own), None when it printed none."""
+    found = _VERSION.search(output)
+    return found["version"] if found else None
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -262,12 +349,23 @@ PROBLEMS: dict[str, str] = {
         "restarts it"
     ),
     "server-not-running": (
-        "frida-server is not running on the device, or not where Frida looks for it: run `consent-audit doctor` "
-        "(it starts it as root); with another port give --frida-port"
+        "frida-server is not running on the device, or not where Frida looks for it: run `consent-audit server "
+        "start` (it pushes the matching binary and starts it as root; `run` does the same unless given "
+        "--no-server-setup); with another port give --frida-port"
+    ),
+    "connection-closed": (
+        "frida-server closed the connection: it crashed or was killed (on some ROMs taking zygote down with it): "
+        "see `adb logcat -b crash`, then `consent-audit server start` and retry"
     ),
     "need-gadget": (
         "Frida reached the device but no frida-server with root runs there (a non-rooted device needs Frida "
         "Gadget): use a google_apis emulator image, run `adb root`, and let consent-audit start frida-server"
+    ),
+    "spawn-blocked": (
+        "Frida could not start the app suspended through zygote, Android's app launcher, or the process did not "
+        "answer in time: root hiding (Magisk Hide, a Zygisk deny list) and the USAP pool get in the way; turn them "
+        "off (`adb shell su 0 setprop persist.device_config.runtime_native.usap_pool_enabled false`, then reboot) "
+        "and retry; a plain google_apis emulator has neither"
     ),
     "front-door": (
         "the app has no launcher activity Frida can start (no MAIN/LAUNCHER intent filter, or the package is "
@@ -279,16 +377,27 @@ PROBLEMS: dict[str, str] = {
         "linked): target the app's package, not a system process"
     ),
     "wrong-arch": (
-        "this frida-server binary is for another CPU (an ARM build on an x86_64 emulator, or the reverse): "
-        "install the one for the device's ABI with `consent-audit server install --from FILE`"
+        "this frida-server binary is for another CPU (an ARM build on an x86_64 emulator, a 32-bit build on a "
+        "64-bit device, or the reverse): install the one for the device's ABI (`adb shell getprop "
+        "ro.product.cpu.abi`) with `consent-audit server install --from FILE`"
+    ),
+    "packed": (
+        "the file on the device is still the .xz archive Frida releases it as: give the .xz to `consent-audit "
+        "server install --from FILE`, which unpacks it, and let consent-audit push it"
     ),
     "no-root": (
         "frida-server needs root and the device gives none: on an emulator use a google_apis image (not "
-        "google_play) and run `adb root`; on a device use a rooted build with `su`"
+        "google_play) and run `adb root` after every boot; on a device use a rooted build with `su`"
     ),
     "selinux": (
-        "SELinux stopped frida-server: start it as root (`adb root` first) so it can patch the policy; on some "
-        "ROMs `adb shell setenforce 0` (as root) is needed"
+        "frida-server could not load or patch the SELinux policy: it was not started as root (run `adb root`, or "
+        "start it through su); on some vendor kernels even root cannot, and only `adb shell su 0 setenforce 0` "
+        "(permissive until the next boot) helps"
+    ),
+    "port-in-use": (
+        "another frida-server, or another program, already listens on frida-server's port: `consent-audit server "
+        "start` stops one of this name; stop one under another name by hand (`adb shell su 0 sh -c "
+        "'pkill -f frida'`), or run ours on another port with --frida-port"
     ),
     "permission-denied": (
         "the device refused: frida-server was not started as root, or /data/local/tmp is not executable here: "
@@ -300,22 +409,33 @@ PROBLEMS: dict[str, str] = {
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("version-mismatch", re.compile(r"unable to communicate with remote frida-server|major versions match", re.I)),
     ("need-gadget", re.compile(r"need Gadget to attach on jailed Android", re.I)),
+    ("spawn-blocked", re.compile(
+        r"unable to access (?:PID \d+ \()?zygote\w*\)? while preparing for app launch|"
+        r"timed out while waiting for (?:signal from process|app to launch)", re.I)),
     ("front-door", re.compile(r"unable to find a front-door activity", re.I)),
     ("no-libc", re.compile(r"inject library into process without libc", re.I)),
+    ("wrong-arch", re.compile(r"unable to handle (?:32|64)-bit processes due to build configuration", re.I)),
     ("server-not-running", re.compile(
         r"unable to connect to remote frida-server|ServerNotRunningError|connection refused", re.I)),
-    ("selinux", re.compile(r"selinux", re.I)),
+    ("connection-closed", re.compile(r"\bthe connection is closed\b", re.I)),
+    ("permission-denied", re.compile(r"failed to execute child process .*\(Permission denied\)", re.I)),
+    ("selinux", re.compile(r"selinux|avc: +denied", re.I)),
 ]
 
 _SHELL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("packed", re.compile(r"not executable: magic FD37", re.I)),
     ("wrong-arch", re.compile(
-        r"not executable: (32|64)-bit ELF|Exec format error|cannot execute binary file|"
-        r"syntax error: unexpected|ELF.*for (ARM|x86)|\bELFCLASS(32|64)\b", re.I)),
+        r"not executable: (32|64)-bit ELF|not executable: magic 7F45|Exec format error|cannot execute binary file|"
+        r"syntax error: unexpected|ELF.*for (ARM|x86)|\bELFCLASS(32|64)\b|"
+        r"frida-server[^:\n]*: No such file or directory", re.I)),
     ("no-root", re.compile(r"su: not found|su: inaccessible or not found|cannot run as root in production builds|"
                            r"adbd cannot run as root", re.I)),
-    ("selinux", re.compile(r"selinux|avc: denied", re.I)),
+    ("selinux", re.compile(r"SELinux policy|libsepol|avc: +denied", re.I)),
+    ("port-in-use", re.compile(r"Address already in use", re.I)),
     ("permission-denied", re.compile(r"Permission denied", re.I)),
 ]
+"""Shell outputs when frida-server (or su, or adbd) is asked to run. A binary that was just pushed and "does not
+exist" when run is one whose loader (/system/bin/linker64 for a 64-bit build) the device lacks: another CPU's."""
 
 
 def classify_frida_error(message: str) -> str | None:

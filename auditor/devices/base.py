@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Literal, Protocol, runtime_checkable
 
-from auditor.models import AppInfo, DeviceInfo
+from auditor.models import ENDED_BY_REASON, AppInfo, DeviceInfo, EndedBy
 
 if TYPE_CHECKING:
     from auditor.instrument import FridaDevice
@@ -24,8 +24,13 @@ class ProcessExit:
     name: str
     exit_code: int | None
     reason: str
-    """`exited`, `crashed`, `killed`, `device-lost`."""
+    """`exited` or `crashed` (the app's doing), `killed` (stopped by the harness), `device-lost` or `transport-lost`
+    (the device, or Frida's connection to it, went away: the process may still run)."""
     detail: str = ""
+
+    @property
+    def ended_by(self) -> EndedBy | None:
+        return ENDED_BY_REASON.get(self.reason)
 
 
 @dataclass(frozen=True)

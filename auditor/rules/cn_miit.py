@@ -551,8 +551,9 @@ def bundled_requests(timeline: Timeline) -> Iterator[Violation]:
 def refusal_punished(timeline: Timeline, settings: RuleSettings) -> Iterator[Violation]:
     """
     What it detects: within a few seconds (settings `exit_after_refusal_s`, 5 s) of the user refusing the privacy
-    policy or denying a permission, the app's main process ends by itself (not stopped by the scenario, and with no
-    scenario step acting on the app in between: Back on the last screen ends an app normally), or the same
+    policy or denying a permission, the app's main process ends by itself (it exited or crashed: not stopped by the
+    scenario, not a device or Frida connection that went away, and with no scenario step acting on the app in
+    between: Back on the last screen ends an app normally), or the same
     system permission dialog is shown again with no user action in between, or refusing the privacy policy only
     brings its dialog back.
 
@@ -578,7 +579,7 @@ def refusal_punished(timeline: Timeline, settings: RuleSettings) -> Iterator[Vio
             if marker.ts - refusal.ts > limit_ms or isinstance(marker, AppStopped) or _acts_on_app(marker):
                 break  # what happens next is the scenario's doing (Back on the last screen ends an app), not the app's
             if (isinstance(marker, ProcessEnded) and marker.process == timeline.app_package
-                    and marker.reason != "killed"):
+                    and marker.cause == "app"):
                 yield Violation(marker=marker, decision=refusal, subject="quit",
                                 detail=Text(en=f"process ended: {marker.reason}", zh=f"进程结束：{marker.reason}"))
                 break

@@ -14,7 +14,8 @@ import pytest
 
 from auditor.agent import agent_is_current, build_agent
 from auditor.catalog import load_catalog
-from auditor.devices.android import AndroidBackend, AndroidOptions, parse_target
+from auditor.devices.android import WATCH_INTERVAL_S, AndroidBackend, AndroidOptions, parse_target
+from auditor.devices.android_adb import DeviceLost
 from auditor.devices.android_server import ServerSettings
 from auditor.devices.base import ProcessExit, ProcessInfo
 from auditor.errors import DeviceError, InputError, StepFailed
@@ -51,7 +52,11 @@ class Device:
         return backend
 
     def listen(self, backend: AndroidBackend) -> None:
+        """Listen to the backend's exits and device log; returns once its logcat stream is open (lines logged from
+        then on reach it, as on a device)."""
+        streams = len(self.adb.streams)
         backend.set_listeners(self.exits.append, self.log.append)
+        wait_for(lambda: len(self.adb.streams) > streams)
 
     def after(self, marker: str) -> list[str]:
         return self.journal[self.journal.index(marker):]
@@ -270,6 +275,95 @@ def test_gated_processes_of_the_app_are_instrumented_others_resumed(device: Devi
         instrumenter.close()
 
 
+def gated(device: Device, backend: AndroidBackend, name: str, **start: object) -> tuple[int, list[str]]:
+    """Android starts process `name` while the app runs; which steps it went through."""
+    gate, instrumenter = instrumented_gate(backend, device.journal)
+    device.listen(backend)
+    backend.launch_app(gate)
+    device.journal.append("-- later")
+    pid = device.frida.system_starts(name, **start)  # type: ignore[arg-type]
+    wait_for(lambda: f"frida resume {pid}" in device.journal)
+    wait_for(lambda: f"gate {name} {pid}" not in device.journal or f"agent {pid}: init answered" in device.journal)
+    instrumenter.close()
+    return pid, device.after("-- later")
+
+
+def test_a_component_in_a_global_process_is_instrumented_by_its_uid(device: Device, agent_built: None) -> None:
+    """`android:process="com.example.pkmproject.remote"` (no colon): the name does not tell, the app's uid does."""
+    with device.open() as backend:
+        pid, later = gated(device, backend, "com.example.pkmproject.remote", uid=10441)
+        assert f"gate com.example.pkmproject.remote {pid}" in later
+        assert later.index(f"agent {pid}: init posted") < later.index(f"frida resume {pid}")
+        assert f"adb shell stat -c %u /proc/{pid}" in later
+        assert ProcessInfo(pid, "com.example.pkmproject.remote") in backend.processes()
+        # Tracked as the app's from then on: the process watch does not take it for ended.
+        time.sleep(WATCH_INTERVAL_S * 1.5)
+        assert not [e for e in device.exits if e.pid == pid]
+
+
+def test_a_process_the_manifest_declares_is_instrumented_by_its_name(
+        device: Device, agent_built: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from auditor.devices import android as android_module
+    from auditor.devices.android_apk import read_apk
+
+    device.adb.files["/data/app/~~x==/com.example.pkmproject-y==/base.apk"] = U2_APK
+    declared = replace(read_apk(U2_APK), package=PACKAGE, processes=("com.example.sync",))
+    monkeypatch.setattr(android_module, "read_apk", lambda _path: declared)
+    with device.open() as backend:
+        pid, later = gated(device, backend, "com.example.sync", uid=10500)  # another uid: the name decides
+        assert f"gate com.example.sync {pid}" in later
+        assert not any(e.startswith("adb shell stat") for e in later)
+
+
+def test_an_application_with_its_own_process_name_is_launched_and_watched_under_it(
+        device: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from auditor.devices import android as android_module
+    from auditor.devices.android_apk import read_apk
+
+    device.adb.files["/data/app/~~x==/com.example.pkmproject-y==/base.apk"] = U2_APK
+    declared = replace(read_apk(U2_APK), package=PACKAGE, main_process="com.example.pkmproject.main")
+    monkeypatch.setattr(android_module, "read_apk", lambda _path: declared)
+    device.frida.process_names[PACKAGE] = "com.example.pkmproject.main"
+    backend, pid = launched(device)
+    with backend:
+        assert backend.processes() == [ProcessInfo(pid, "com.example.pkmproject.main")]
+        assert backend.app_state().alive
+        time.sleep(WATCH_INTERVAL_S * 1.5)
+        assert device.exits == []
+
+
+def test_another_apps_spawn_is_resumed_untouched(device: Device, agent_built: None) -> None:
+    with device.open() as backend:
+        pid, later = gated(device, backend, "com.google.android.gms.persistent", uid=10130)
+        assert not any(e.startswith("gate ") for e in later) and f"frida attach {pid}" not in later
+
+
+def test_a_shared_uid_does_not_make_another_packages_process_ours(device: Device, agent_built: None) -> None:
+    device.adb.dumpsys_text = device.adb.dumpsys_text.replace(
+        "    userId=10441\n", "    userId=10441\n    sharedUser=SharedUserSetting{5c1a2e7 com.example.shared/10441}\n", 1)
+    with device.open() as backend:
+        pid, later = gated(device, backend, "com.example.companion", uid=10441)
+        assert not any(e.startswith("gate ") for e in later)
+
+
+def test_a_spawn_held_before_gating_was_enabled_is_handled_too(device: Device, agent_built: None) -> None:
+    """Pending spawns are listed when gating is enabled: one of the app's is instrumented, another app's resumed."""
+    device.frida.gating = True  # held by an earlier session, never announced to this one
+    push = device.frida.system_starts(f"{PACKAGE}:push", announce=False)
+    other = device.frida.system_starts("com.android.vending", announce=False)
+    with device.open() as backend:
+        gate, instrumenter = instrumented_gate(backend, device.journal)
+        device.listen(backend)
+        backend.launch_app(gate)
+        wait_for(lambda: f"agent {push}: init answered" in device.journal and f"frida resume {other}" in device.journal)
+        assert device.frida.pending == {}
+        instrumenter.close()
+
+
 def test_close_resumes_what_is_still_held(device: Device) -> None:
     backend = device.open()
     backend.frida_device.enable_spawn_gating(lambda spawn: None)  # a handler that never resumes
@@ -283,6 +377,19 @@ def test_front_door_failure_is_explained(device: Device) -> None:
     device.frida.spawn_error = frida.NotSupportedError("unable to find a front-door activity")
     with device.open() as backend, pytest.raises(DeviceError, match="no launcher activity Frida can start"):
         backend.launch_app(lambda process: None)
+
+
+def test_a_spawn_failure_the_device_log_explains_by_selinux(device: Device) -> None:
+    """frida-core#203: "unexpected error while attaching to process with pid 593" (zygote64), cured by setenforce 0;
+    the kernel logged the denial of Frida's agent just before."""
+    denial = fixture_text("frida-errors/logcat-selinux-denials.txt").splitlines()[3].split('"\t#')[0][1:]
+    device.adb.logcat = [denial]
+    device.frida.spawn_error = frida.NotSupportedError("unexpected error while attaching to process with pid 593")
+    with device.open() as backend:
+        device.listen(backend)
+        wait_for(lambda: device.log == [denial])
+        with pytest.raises(DeviceError, match=r"pid 593 \(the device log has `avc: +denied +\{ map \}.*SELinux"):
+            backend.launch_app(lambda process: None)
 
 
 def test_gate_failure_kills_the_process_and_explains(device: Device, agent_built: None) -> None:
@@ -317,25 +424,58 @@ def test_exit_is_reported(device: Device) -> None:
 
 
 def test_crash_is_reported_with_its_exception(device: Device) -> None:
-    journal: list[str] = []
-    device = Device()
-    device.journal = journal
-    backend = device.open()
-    pid = device.frida.next_pid + 1
-    device.adb.logcat = [
+    backend, pid = launched(device)
+    crash = [
         f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: FATAL EXCEPTION: main",
         f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: Process: {PACKAGE}, PID: {pid}",
         f"05-14 10:22:31.100  {pid}  {pid} E AndroidRuntime: java.lang.IllegalStateException: no consent yet",
         f"05-14 10:22:31.300  1234  1250 I ActivityManager: Process {PACKAGE} (pid {pid}) has died: fg  TOP",
     ]
-    backend.launch_app(lambda process: None)
-    device.adb.processes.pop(pid)
-    device.listen(backend)
-    wait_for(lambda: bool(device.exits))
-    backend.close()
+    with backend:
+        device.adb.log(*crash[:3])
+        wait_for(lambda: len(device.log) == 3)
+        device.adb.processes.pop(pid)
+        device.adb.log(crash[3])
+        wait_for(lambda: bool(device.exits))
     assert device.exits == [ProcessExit(pid, PACKAGE, None, "crashed",
                                         "java.lang.IllegalStateException: no consent yet")]
-    assert device.log[:4] == device.adb.logcat
+    assert device.log == crash
+
+
+def test_a_log_silent_longer_than_adbs_socket_timeout_still_reports_a_crash(
+        device: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    """adbutils leaves a 600 s timeout on a streamed shell: ten quiet minutes must not end crash detection. Here
+    that timeout is 0.2 s and the log is quiet for 1 s."""
+    monkeypatch.setattr("auditor.devices.android_adb.STREAM_POLL_S", 0.05)
+    device.adb.stream_socket_timeout = 0.2
+    backend, pid = launched(device)
+    with backend:
+        time.sleep(1.0)
+        device.adb.log(f"05-14 10:22:31.100  {pid}  {pid} F libc    : Fatal signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), "
+                       f"fault addr 0x0 in tid {pid} (pkmproject), pid {pid} (pkmproject)")
+        wait_for(lambda: len(device.log) == 1)
+        device.adb.processes.pop(pid)
+        wait_for(lambda: bool(device.exits))
+    assert device.exits == [ProcessExit(pid, PACKAGE, None, "crashed", "Fatal signal 11 (SIGSEGV)")]
+    assert sum(e.startswith("adb stream logcat") for e in device.journal) == 1  # the same stream all along
+
+
+def test_a_log_stream_that_ends_is_opened_again_from_its_last_line(
+        device: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("auditor.devices.android.LOG_REOPEN_WAIT_S", 0.05)
+    backend, _ = launched(device)
+    first = "05-14 10:22:31.100  1234  1250 I ActivityManager: Start proc 5001:com.example.pkmproject/u0a441"
+    second = "05-14 10:22:31.100  1234  1250 I ActivityManager: Displayed com.example.pkmproject/.MainActivity"
+    later = "05-14 10:22:35.400  5001  5001 I pkmproject: after the stream came back"
+    with backend:
+        device.adb.log(first, second)
+        wait_for(lambda: len(device.log) == 2)
+        device.adb.streams[0].end()  # logd restarted
+        wait_for(lambda: len(device.adb.streams) == 2)
+        device.adb.log(later)
+        wait_for(lambda: len(device.log) == 3)
+    assert device.log == [first, second, later]  # the lines of the same moment are not read twice
+    assert "adb stream logcat -v threadtime -T '05-14 10:22:31.100'" in device.journal
 
 
 def test_stop_reports_killed_by_the_harness(device: Device) -> None:
@@ -349,11 +489,23 @@ def test_stop_reports_killed_by_the_harness(device: Device) -> None:
 def test_lost_device_ends_live_processes_and_fails_what_follows(device: Device) -> None:
     backend, pid = launched(device)
     with backend:
-        device.frida.lose()
+        device.frida.unplugged()
         wait_for(lambda: bool(device.exits))
         assert device.exits[0].reason == "device-lost" and device.exits[0].pid == pid
-        with pytest.raises(DeviceError, match="was lost"):
+        assert device.exits[0].ended_by == "lost"
+        with pytest.raises(DeviceLost, match="device emulator-5554 was lost"):
             backend.driver.dump_hierarchy()
+
+
+def test_frida_lost_while_adb_answers_is_a_lost_transport(device: Device) -> None:
+    """Frida's device `lost` signal with the device still on adb: frida-server went (a remote device's connection)."""
+    backend, pid = launched(device)
+    with backend:
+        device.frida.lose()
+        wait_for(lambda: bool(device.exits))
+        assert [(e.pid, e.reason, e.ended_by) for e in device.exits] == [(pid, "transport-lost", "lost")]
+        with pytest.raises(DeviceLost, match="Frida lost its connection to frida-server .* server start"):
+            backend.app_state()
 
 
 def test_adb_transport_error_is_a_lost_device(device: Device) -> None:
@@ -436,3 +588,251 @@ def test_audit_run_over_the_fakes(device: Device, agent_built: None, tmp_path: P
     ended = next(m for m in run.markers if m.kind == "process-end")
     assert (ended.pid, ended.reason) == (pid, "killed")  # type: ignore[union-attr]
     assert next(p for p in (tmp_path / "run" / "screenshots").iterdir()).suffix == ".png"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Runs through the real audit orchestration, ending early: what was recorded stays, the end is said truthfully
+
+
+CONSENT_SCREEN = "consent-dialog/droidmate-ebay-terms-of-use-agree.xml"
+REFUSE_THEN_WATCH = f"""appId: {PACKAGE}
+name: refuse and watch
+---
+- launchApp: {{clearState: true}}
+- consent: refuse
+- sleep: 1
+- screenshot: after-refusal
+- stopApp
+"""
+
+
+class AppOnDevice:
+    """The fake device showing the app's privacy dialog; the refusal tap (Cancel) does what the test says, after the
+    app has read the device id (an event the agent sends)."""
+
+    def __init__(self, device: Device, on_refusal: Callable[[int], None]) -> None:
+        self.device = device
+        device.ui.screens["consent"] = fixture_text(CONSENT_SCREEN)
+        device.ui.current = "consent"
+        self.pid: int | None = None
+
+        def clicked(x: int, y: int) -> None:
+            if device.ui.current == "consent" and y > 1141 and x < 400:
+                pid = device.frida.next_pid
+                device.frida.script_of(pid).send_call("telephony.device-id", "android.telephony.TelephonyManager",
+                                                      "getDeviceId")
+                device.ui.current = "home"
+                on_refusal(pid)
+
+        device.ui.on_click = clicked
+
+
+def audit(device: Device, tmp_path: Path, text: str = REFUSE_THEN_WATCH) -> tuple[Path, object]:
+    from auditor.audit import run_audit
+    from auditor.scenario import load_scenario
+
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(text)
+    run_dir = tmp_path / "run"
+    try:
+        outcome: object = run_audit(device.open(), load_scenario(scenario), run_dir, target=f"android:{PACKAGE}")
+    except DeviceError as exc:
+        outcome = exc
+    return run_dir, outcome
+
+
+def deny_exit_findings(run_dir: Path) -> list[str]:
+    from auditor.analysis import analyse_run
+    from auditor.store import read_run
+
+    analysis = analyse_run(read_run(run_dir), ["cn-miit"])
+    return [f.rule for f in analysis.analysis.active_findings if f.rule == "CN-DENY-EXIT"]
+
+
+def process_ends(run_dir: Path) -> list[tuple[str, str | None]]:
+    from auditor.store import read_run
+
+    return [(m.reason, m.ended_by) for m in read_run(run_dir).markers if m.kind == "process-end"]  # type: ignore[union-attr]
+
+
+def test_a_run_that_ends_with_the_app_running_records_no_end_of_it(
+        device: Device, agent_built: None, tmp_path: Path) -> None:
+    """Detaching at the end of the run is this tool letting go, not the app quitting after the refusal."""
+    AppOnDevice(device, lambda _pid: None)
+    run_dir, outcome = audit(device, tmp_path, REFUSE_THEN_WATCH.replace("- stopApp\n", ""))
+    assert getattr(outcome, "status", None) == "completed", outcome
+    assert process_ends(run_dir) == []
+    assert "detached: application-requested" in (run_dir / "agent.log").read_text()
+    assert deny_exit_findings(run_dir) == []
+
+
+def test_the_app_quitting_after_the_refusal_is_flagged(device: Device, agent_built: None, tmp_path: Path) -> None:
+    AppOnDevice(device, lambda pid: device.adb.processes.pop(pid))
+    run_dir, _ = audit(device, tmp_path)
+    assert process_ends(run_dir) == [("exited", "app")]
+    assert deny_exit_findings(run_dir) == ["CN-DENY-EXIT"]
+
+
+def test_frida_server_dying_after_the_refusal_ends_the_run_and_is_no_finding(
+        device: Device, agent_built: None, tmp_path: Path) -> None:
+    AppOnDevice(device, lambda _pid: device.frida.server_dies())
+    run_dir, outcome = audit(device, tmp_path)
+    assert isinstance(outcome, DeviceLost) and "Frida lost its connection to frida-server" in str(outcome)
+    assert process_ends(run_dir) == [("transport-lost", "lost")]
+    assert deny_exit_findings(run_dir) == []
+
+
+def test_the_device_going_away_after_the_refusal_ends_the_run_and_is_no_finding(
+        device: Device, agent_built: None, tmp_path: Path) -> None:
+    AppOnDevice(device, lambda _pid: device.frida.unplugged())
+    run_dir, outcome = audit(device, tmp_path)
+    assert isinstance(outcome, DeviceLost) and "was lost" in str(outcome)
+    assert process_ends(run_dir) == [("device-lost", "lost")]
+    assert deny_exit_findings(run_dir) == []
+
+
+@pytest.mark.parametrize("loss", ["server-dies", "unplugged"])
+def test_a_loss_mid_scenario_keeps_the_record_and_exits_as_an_infrastructure_failure(
+        loss: str, device: Device, agent_built: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`run-one` (and `run`) over the fakes: the run directory holds everything recorded up to the loss, sealed by a
+    manifest that verifies; run-one exits 75 (retry elsewhere), `run` 3 with one line."""
+    import json
+
+    from auditor.cli import main
+    from auditor.store import read_run, verify_run
+
+    lose = device.frida.server_dies if loss == "server-dies" else device.frida.unplugged
+    AppOnDevice(device, lambda _pid: lose())
+    monkeypatch.setattr("auditor.devices.open_backend", lambda target, android=None: device.open())
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(REFUSE_THEN_WATCH)
+    run_dir = tmp_path / "run"
+    code = main(["run-one", "--target", f"android:{PACKAGE}", "--scenario", str(scenario), "--out", str(run_dir),
+                 "--result", str(tmp_path / "result.json")])
+    assert code == 75, capsys.readouterr().err
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert (result["kind"], result["reason"]) == ("infrastructure", "device-lost")
+    assert verify_run(run_dir).intact
+    run = read_run(run_dir)
+    assert [e.api for e in run.events] == ["android.telephony.TelephonyManager.getDeviceId"]
+    kinds = [m.kind for m in run.markers]
+    assert kinds[:2] == ["run-start", "step-start"] and "consent" in kinds and kinds[-1] == "run-end"
+    ended = run.markers[-1]
+    assert ended.status == "error" and "lost" in ended.message  # type: ignore[union-attr]
+    # The step during which it happened fails with the loss, and nothing runs after it.
+    [failed] = [m for m in run.markers if m.kind == "step-end" and not m.ok]  # type: ignore[union-attr]
+    assert failed.step.name == "consent" and "lost" in failed.message  # type: ignore[union-attr]
+    assert "step-start" not in kinds[kinds.index("consent"):]
+
+    device.ui.on_click = None
+    fresh = Device()
+    AppOnDevice(fresh, lambda _pid: (fresh.frida.server_dies if loss == "server-dies" else fresh.frida.unplugged)())
+    monkeypatch.setattr("auditor.devices.open_backend", lambda target, android=None: fresh.open())
+    capsys.readouterr()
+    assert main(["run", "--target", f"android:{PACKAGE}", "--scenario", str(scenario),
+                 "--out", str(tmp_path / "run2")]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("consent-audit: error: device emulator-5554") and "Traceback" not in "".join(err)
+    assert verify_run(tmp_path / "run2").intact
+
+
+def test_no_focused_window_is_an_unknown_foreground_for_that_poll(device: Device) -> None:
+    """uiautomator2's app_current() raises "Couldn't get focused app" during an activity transition: that poll says
+    "not known to be in front", and the next one sees the app again."""
+    backend, _ = launched(device)
+    with backend:
+        device.ui.foreground = None
+        state = backend.app_state()
+        assert state.alive and not state.foreground and state.activity == ""
+        device.ui.foreground = (PACKAGE, ".MainActivity")
+        assert backend.app_state().foreground
+
+
+def test_another_failure_to_read_the_foreground_is_a_device_error(device: Device,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import adbutils
+
+    backend, _ = launched(device)
+
+    def broken() -> dict[str, str]:
+        raise adbutils.AdbError("closed")
+
+    with backend:
+        monkeypatch.setattr(device.ui, "app_current", broken)
+        with pytest.raises(DeviceError, match="could not read the foreground app: AdbError: closed"):
+            backend.app_state()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Older Androids, root through su, installs that fail
+
+
+def old_android(device: Device, api: int = 28) -> None:
+    device.adb.props["ro.build.version.sdk"] = str(api)
+    device.adb.props["ro.build.version.release"] = "9"
+
+
+def test_without_clear_permission_flags_pm_clear_resets_the_decisions(device: Device) -> None:
+    """Android 9: `pm` has no clear-permission-flags; clearing the data reset the permissions, as Android does."""
+    old_android(device)
+    device.adb.clear_resets_permissions = True
+    with device.open() as backend:
+        device.journal.clear()
+        backend.reset_app(clear_data=True)
+    assert "granted=true" not in device.adb.dumpsys_text.split("runtime permissions:")[1]
+    assert not any(e.startswith("adb install") for e in device.journal)
+
+
+def test_without_clear_permission_flags_a_decision_left_is_undone_by_reinstalling_the_apk(device: Device) -> None:
+    old_android(device)
+    device.adb.package = "com.github.uiautomator"
+    device.adb.installed = {"com.github.uiautomator"}  # installed with decisions taken; `-r` keeps them
+    device.adb.dumpsys_text = device.adb.dumpsys_text.replace("com.example.pkmproject", "com.github.uiautomator")
+    with device.open(None, apk=U2_APK) as backend:
+        device.listen(backend)
+        device.journal.clear()
+        backend.reset_app(clear_data=True)
+    flags = [e for e in device.journal if "clear-permission-flags" in e]
+    assert len(flags) == 1, "tried once: pm answered it has no such command"
+    uninstall = device.journal.index("adb shell pm uninstall --user 0 com.github.uiautomator")
+    assert uninstall < device.journal.index("adb install app-uiautomator.apk -r -t")
+    assert all("-g" not in call["flags"] for call in device.adb.installs)
+    assert any("reinstalling app-uiautomator.apk to reset it" in line for line in device.log)
+    assert "granted=true" not in device.adb.dumpsys_text.split("runtime permissions:")[1]
+
+
+def test_without_clear_permission_flags_or_an_apk_the_run_does_not_start(device: Device) -> None:
+    old_android(device)
+    with device.open() as backend, pytest.raises(
+            DeviceError, match=r"API 28\) has no `pm clear-permission-flags` .* give --apk FILE"):
+        backend.reset_app(clear_data=True)
+
+
+def test_an_install_the_device_refuses_says_why_in_pms_words(device: Device) -> None:
+    """rom1v/sndcpy#184: what pm answered, as adbutils raises it."""
+    from auditor.outcomes import classify_exception
+
+    device.adb.package = "com.github.uiautomator"
+    device.adb.installed = set()
+    device.adb.install_failure = (
+        "Failure [INSTALL_FAILED_OLDER_SDK: Failed parse during installPackageLI: /data/app/vmdl1230706928.tmp/base.apk "
+        "(at Binary XML file line #7): Requires newer sdk version #29 (current version is #28)]")
+    with pytest.raises(DeviceError, match=r"installing app-uiautomator.apk on device emulator-5554 failed: Failure "
+                                          r"\[INSTALL_FAILED_OLDER_SDK: .*Requires newer sdk version #29") as error:
+        device.open(None, apk=U2_APK)
+    outcome = classify_exception(error.value, opening_app=True)
+    assert (outcome.kind, outcome.reason) == ("app", "install-refused")
+
+
+@pytest.mark.parametrize("su", ["su", "magisk"])
+def test_frida_server_is_started_through_su_when_adbd_is_not_root(su: str, tmp_path: Path) -> None:
+    from auditor.devices.android_server import install_server_binary
+    from tests.devices.test_android_server import elf_for
+
+    cache = tmp_path / "cache"
+    install_server_binary(elf_for(62, tmp_path, "frida-server-17.25.2-android-x86_64"), "17.25.2", cache=cache)
+    device = Device(root=su, server_version=None, server_running=False)
+    with device.open(server=ServerSettings(cache=cache)) as backend:
+        assert backend.server_state == "running (17.25.2)"
+    assert "adb shell su 0 sh -c '/data/local/tmp/frida-server -D'" in device.journal

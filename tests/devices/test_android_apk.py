@@ -42,3 +42,27 @@ def test_zip_without_manifest_is_an_input_error(tmp_path: Path, capsys: pytest.C
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="APK file not found"):
         read_apk(tmp_path / "none.apk")
+
+
+def test_declared_processes_private_and_global() -> None:
+    from lxml import etree
+
+    from auditor.devices.android_apk import application_process, declared_processes
+    from auditor.resources import SOURCE_ROOT
+
+    probe = etree.parse(str(SOURCE_ROOT / "tests" / "apps" / "probe" / "AndroidManifest.xml")).getroot()
+    assert declared_processes(probe, "org.probe") == ("org.probe:push",)
+    # The parser hands attributes with their namespace, as pyaxmlparser's get_android_manifest_xml() does.
+    manifest = etree.fromstring(
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android" package="com.example.shop">'
+        '<application android:process="com.example.shop.main">'
+        '<activity android:name=".Main"/>'
+        '<service android:name=".Sync" android:process="com.example.sync"/>'
+        '<provider android:name=".Files" android:process=":files"/>'
+        '<receiver android:name=".Boot" android:process="com.example.shop"/>'
+        "</application></manifest>")
+    assert declared_processes(manifest, "com.example.shop") == (
+        "com.example.shop.main", "com.example.shop:files", "com.example.sync")
+    assert declared_processes(None, "com.example.shop") == ()
+    assert application_process(manifest, "com.example.shop") == "com.example.shop.main"
+    assert application_process(probe, "org.probe") == "org.probe"

@@ -81,3 +81,12 @@ def test_every_dumpsys_fixture_parses() -> None:
         dump = parse_package_dump(decode_output(path.read_bytes()))
         assert dump.entries, path.name
         assert all(entry.users for entry in dump.entries if entry.section in ("Packages", "")), path.name
+
+
+@pytest.mark.parametrize(("fixture", "package", "app_id", "uid_user_10"), [
+    ("dumpsys-package/manet-pkmproject-package-dump.txt", "com.example.pkmproject", 10441, 1010441),   # userId=
+    ("dumpsys-package/cockpit-automotive-package-dump-utf16le.txt", "com.wheelchair.cockpit", 10248, 1010248),  # appId=
+])
+def test_the_apps_uid(fixture: str, package: str, app_id: int, uid_user_10: int) -> None:
+    entry = parse_package_dump(decode_output(android_fixture(fixture).read_bytes())).package(package)
+    assert entry is not None and (entry.app_id, entry.shared_user, entry.uid(10)) == (app_id, False, uid_user_10)

@@ -45,8 +45,8 @@ def elf_for(machine: int, tmp_path: Path, name: str) -> Path:
 # Known failures
 
 
-def error_lines() -> list[tuple[str, str]]:
-    lines = android_fixture("frida-errors/frida-error-messages.txt").read_text(encoding="utf-8").splitlines()
+def error_lines(name: str = "frida-error-messages.txt") -> list[tuple[str, str]]:
+    lines = android_fixture(f"frida-errors/{name}").read_text(encoding="utf-8").splitlines()
     found = []
     for line in lines:
         match = re.match(r'^"(?P<message>.*)"\t# (?P<category>[\w-]+) \|', line)
@@ -68,17 +68,28 @@ def test_every_reported_frida_error_is_explained(message: str, category: str) ->
     assert explanation == PROBLEMS[category] and "\n" not in explanation
 
 
-@pytest.mark.parametrize(("output", "category"), [
-    ("/system/bin/sh: /data/local/tmp/frida-server: not executable: 64-bit ELF file", "wrong-arch"),
-    ("/data/local/tmp/frida-server[1]: syntax error: unexpected '('", "wrong-arch"),
-    ("/system/bin/sh: su: inaccessible or not found", "no-root"),
-    ("adbd cannot run as root in production builds", "no-root"),
-    ("Unable to load SELinux policy from the kernel: Failed to open file “/sys/fs/selinux/policy”: "
-     "Permission denied", "selinux"),
-    ("/system/bin/sh: /data/local/tmp/frida-server: Permission denied", "permission-denied"),
-])
-def test_shell_failures_are_explained(output: str, category: str) -> None:
+@pytest.mark.parametrize(("message", "category"), error_lines("frida-spawn-messages.txt"))
+def test_every_reported_spawn_error_is_explained(message: str, category: str) -> None:
+    assert classify_frida_error(message) == category
+    assert explain_frida_error(message) == PROBLEMS[category]
+
+
+def test_the_shell_fixtures_hold_every_shell_category() -> None:
+    assert {category for _, category in error_lines("frida-server-shell-output.txt")} == {
+        "wrong-arch", "packed", "no-root", "selinux", "port-in-use"}
+
+
+@pytest.mark.parametrize(("output", "category"), error_lines("frida-server-shell-output.txt")
+                         + error_lines("logcat-selinux-denials.txt"))
+def test_every_reported_shell_failure_is_explained(output: str, category: str) -> None:
     assert explain_shell_failure(output) == PROBLEMS[category]
+
+
+def test_a_server_started_without_root_is_explained_by_root_before_the_port_it_found_taken() -> None:
+    """frida-server started as the shell user, with one already running (frida/frida#1885, both lines)."""
+    output = ("Unable to load SELinux policy from the kernel: Failed to open file ?/sys/fs/selinux/policy?: Permission "
+              "denied\nUnable to start: Error binding to address 127.0.0.1:27042: Address already in use\n")
+    assert explain_shell_failure(output) == PROBLEMS["selinux"]
 
 
 def test_unknown_message_is_not_explained() -> None:
@@ -205,3 +216,85 @@ def test_missing_cached_binary_says_where_to_get_it(tmp_path: Path) -> None:
 def test_state_describes_mismatch(cache: Path) -> None:
     state = manager(FakeAdbDevice([], server_version="16.0.2"), cache).state()
     assert state.describe(VERSION) == f"running (16.0.2, frida is {VERSION})"
+
+
+def shell_line(category: str, contains: str = "") -> str:
+    """A real shell output of `category` from the fixtures."""
+    return next(line for line, found in error_lines("frida-server-shell-output.txt")
+                if found == category and contains in line)
+
+
+def test_a_server_that_starts_and_ends_at_once_says_why_in_its_own_words(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The right version is installed: the fault is not the version, and the server's own words say what it is."""
+    monkeypatch.setattr("auditor.devices.android_server.START_WAIT_S", 0.3)
+    journal: list[str] = []
+    device = FakeAdbDevice(journal, server_running=False)
+    device.server_stays_up = False
+    device.foreground_output = shell_line("port-in-use", "127.0.0.1:27042") + "\n"
+    with pytest.raises(DeviceError) as error:
+        manager(device, cache).ensure_running()
+    message = str(error.value)
+    assert message.startswith(f"frida-server {VERSION} starts on device emulator-5554 but does not stay running "
+                              "(it says: Unable to start: Error binding to address 127.0.0.1:27042")
+    assert message.endswith(PROBLEMS["port-in-use"]) and "reports version" not in message
+    assert "adb shell timeout 3 /data/local/tmp/frida-server" in journal  # as root: adbd runs as root here
+
+
+def test_a_server_without_root_that_does_not_stay_up_is_explained_by_selinux(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("auditor.devices.android_server.START_WAIT_S", 0.3)
+    device = FakeAdbDevice([], root="magisk", server_running=False)
+    device.server_stays_up = False
+    device.foreground_output = shell_line("selinux", "Failed to open file") + "\n"
+    with pytest.raises(DeviceError, match="does not stay running .* SELinux policy"):
+        manager(device, cache).ensure_running()
+
+
+def test_a_cached_binary_of_another_cpu_is_never_pushed(tmp_path: Path) -> None:
+    """A file copied into the cache by hand under the x86_64 name, but built for arm64."""
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    wrong = elf_for(183, tmp_path, "arm64-build")
+    shutil.copyfile(wrong, cached_server_path(VERSION, "x86_64", folder))
+    journal: list[str] = []
+    device = FakeAdbDevice(journal, server_version=None, server_running=False)
+    device.props["ro.product.cpu.abilist"] = "x86_64,x86,arm64-v8a,armeabi-v7a,armeabi"
+    with pytest.raises(EnvironmentProblem, match=r"is built for arm64, but device emulator-5554 runs x86_64 "
+                                                 r"\(ABIs: x86_64,x86,arm64-v8a,armeabi-v7a,armeabi\)"):
+        manager(device, folder).ensure_running()
+    assert not any(entry.startswith("adb push") for entry in journal)
+
+
+def test_a_cached_file_that_is_no_elf_is_never_pushed(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    cached_server_path(VERSION, "x86_64", folder).write_text("<html>Not Found</html>")
+    device = FakeAdbDevice([], server_version=None, server_running=False)
+    with pytest.raises(EnvironmentProblem, match="not a frida-server binary.*server install --from"):
+        manager(device, folder).ensure_running()
+
+
+def test_an_old_server_still_running_from_a_replaced_binary_is_restarted(cache: Path) -> None:
+    """The binary at the device path is right, but the running server was started from an older one."""
+    journal: list[str] = []
+    device = FakeAdbDevice(journal)
+    device.server_pids[4200] = "16.0.2"
+    before = manager(device, cache).state()
+    assert (before.installed_version, before.running_version) == (VERSION, "16.0.2")
+    assert before.describe(VERSION) == f"running (16.0.2, frida is {VERSION}; the binary now at the device path is {VERSION})"
+    state = manager(device, cache).ensure_running()
+    assert "adb shell kill 4200" in journal and state.runs(VERSION) and state.running_pids != (4200,)
+    assert state.running_version == VERSION
+
+
+def test_the_running_version_is_read_through_su(cache: Path) -> None:
+    device = FakeAdbDevice([], root="su")
+    device.server_pids[4200] = "16.0.2"
+    assert manager(device, cache).state().running_version == "16.0.2"
+
+
+def test_without_root_the_running_version_is_unknown_and_the_installed_one_counts(cache: Path) -> None:
+    device = FakeAdbDevice([], root=False)
+    state = manager(device, cache).state()
+    assert state.running_version is None and state.version == VERSION and state.runs(VERSION)

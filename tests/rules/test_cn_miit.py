@@ -412,6 +412,27 @@ def test_a_stop_by_the_scenario_or_a_late_exit_is_not_a_punished_refusal(catalog
     assert findings(run, catalog, "CN-DENY-EXIT") == []
 
 
+@pytest.mark.parametrize(("reason", "ended_by", "flagged"), [
+    ("exited", "app", True),
+    ("crashed", "app", True),
+    ("process-terminated", "app", True),      # Frida saw it end and the device said nothing else
+    ("killed", "harness", False),
+    ("transport-lost", "lost", False),        # frida-server died: the app may well run on
+    ("device-lost", "lost", False),
+    # Runs recorded before `ended_by` was kept: Frida's words for this tool's detach and a lost connection.
+    ("application-requested", None, False),
+    ("connection-terminated", None, False),
+    ("device-lost", None, False),
+    ("exited", None, True),
+])
+def test_only_an_end_the_app_caused_is_a_quit_after_refusal(catalog, reason, ended_by, flagged):
+    run = launched()
+    run.consent("refused")
+    run.tick(400)
+    run.mark(ProcessEnded, pid=1000, process=APP, reason=reason, ended_by=ended_by)
+    assert len(findings(run, catalog, "CN-DENY-EXIT")) == (1 if flagged else 0)
+
+
 # CN-3P-SHARE -------------------------------------------------------------------------------------------------------
 
 ANDROID_ID = "3f6b1c2e8d9a4b57"
