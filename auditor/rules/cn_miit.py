@@ -31,6 +31,7 @@ from auditor.permissions import permissions_in_group
 from auditor.rules import facts
 from auditor.rules.engine import RuleSkipped, Violation, rule
 from auditor.rules.settings import COMPARED_PI_TYPES, RuleSettings
+from auditor.scenario.softask import GROUP_WORDS, purpose_about, states_purpose
 from auditor.timeline import Call, ScreenText, Timeline
 
 PACK = "cn-miit"
@@ -399,12 +400,15 @@ def no_policy_prompt(timeline: Timeline) -> Iterator[Violation]:
 )
 def permission_without_purpose(timeline: Timeline) -> Iterator[Violation]:
     """
-    What it detects: a system permission dialog shown while no text of the app's own on screen (captured with the
-    dialog, and on the screen just before it, or in the app's own permission dialog shown just before) says what
-    the permission is for: one text that both names the data
-    (location, camera, microphone, contacts... in English or Chinese) and gives a reason ("to", "for", "需要",
-    "用于"...). "Location unavailable" names the data but states no purpose. Dialogs whose screens were not
-    captured are not judged.
+    What it detects: a system permission dialog shown while no text of the app's own says what the permission is
+    for: neither the app's own permission dialog about it shown just before (a soft-ask), nor a text on the screen
+    captured with the dialog or just before it that is about the permission (names its data — location, camera,
+    麦克风... — or speaks of a permission) and states a purpose. Purposes are read with the same phrase list
+    (`purpose` in auditor/rules/data/dark-patterns.yaml) as CN-MISLEAD-SOFTASK's: “to show stores near you”,
+    “so that you can search by voice”, 用于…, 以便…; asking is not a purpose (“Shop needs access to your location”,
+    “to continue”, “to unlock all features”, 需要相机权限, 才能继续使用本应用), nor is the system dialog's question
+    (“Allow Shop to record audio?”), nor naming the data (“Location unavailable”). Dialogs whose screens were not
+    captured, and permission groups the phrase data has no words for, are not judged.
 
     Why it matters: the purpose must be told at the moment of the request, so the user can decide with it.
 
@@ -419,9 +423,10 @@ def permission_without_purpose(timeline: Timeline) -> Iterator[Violation]:
         screens = _screens_at(timeline, decision)
         if not screens:
             continue
+        if decision.group not in GROUP_WORDS:
+            continue
         texts = [text for screen in screens for text in screen.texts(timeline.app_package)]
-        texts += _soft_ask_message(timeline, decision)
-        if not facts.states_purpose(decision.group, texts):
+        if states_purpose(_soft_ask_message(timeline, decision)) is None and purpose_about(decision.group, texts) is None:
             yield Violation(marker=decision, subject=decision.group)
 
 

@@ -39,7 +39,7 @@ from auditor.rules.engine import Violation, rule
 from auditor.rules.settings import RuleSettings
 from auditor.scenario.measure import area, choice_sizes, control_style, size_text
 from auditor.scenario.phrases import discloses, phrases
-from auditor.scenario.softask import imitation_of, prompt_group, speaks_of_permission, states_purpose
+from auditor.scenario.softask import imitation_of, purpose_about, speaks_of_permission, states_purpose
 from auditor.timeline import DENIED, GRANTED, Timeline
 
 CN, EU = "cn-miit", "eu-gdpr"
@@ -575,14 +575,10 @@ def stated_purpose(timeline: Timeline, grant: PermissionDecision) -> StatedPurpo
         if screen is None:
             continue
         texts = screen.texts(timeline.app_package)
-        purpose = states_purpose([t for t in texts if speaks_of_permission([t]) or _names_group(t, grant.group)])
+        purpose = purpose_about(grant.group, texts)
         if purpose is not None:
             return StatedPurpose(purpose, Text(en="the app's screen at the request", zh="申请权限时的应用界面"))
     return None
-
-
-def _names_group(text: str, group: str) -> bool:
-    return prompt_group([text]) == group
 
 
 @rule(

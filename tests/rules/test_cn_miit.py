@@ -304,6 +304,50 @@ def test_the_system_dialogs_own_text_is_not_a_purpose_and_uncaptured_dialogs_are
     assert len(findings(run, catalog, "CN-NO-PURPOSE")) == 1
 
 
+AUDIO = "android.permission.RECORD_AUDIO"
+
+
+@pytest.mark.parametrize(("group", "permissions", "texts"), [
+    ("MICROPHONE", [AUDIO], ["Allow Pushy Shop to record audio?"]),
+    ("CAMERA", [CAMERA], ["提示", "需要相机权限"]),
+    ("CAMERA", [CAMERA], ["Camera unavailable. Use another device"]),
+    ("LOCATION", [FINE, COARSE], ["Shop needs access to your location"]),
+    ("LOCATION", [FINE, COARSE], ["Location", "Tap Allow to continue to the app"]),
+    ("LOCATION", [FINE, COARSE], ["Location permission needed to unlock all features"]),
+    ("LOCATION", [FINE, COARSE], ["必须开启定位权限才能继续使用本应用"]),
+    ("CAMERA", [CAMERA], ["您可以在设置中开启相机权限"]),
+])
+def test_asking_naming_or_requiring_the_data_is_no_purpose(catalog, group, permissions, texts):
+    """What the app drew (an imitation of the system question, a demand, a notice) says what is wanted, not why."""
+    run = launched()
+    run.consent("accepted")
+    run.screen({APP: texts})
+    run.permission("denied", group, permissions)
+    assert [f.subject for f in findings(run, catalog, "CN-NO-PURPOSE")] == [group], texts
+
+
+@pytest.mark.parametrize(("group", "permissions", "texts"), [
+    ("MICROPHONE", [AUDIO], ["Search by voice", "Shop uses the microphone so that you can search by voice"]),
+    ("CAMERA", [CAMERA], ["扫码功能需要使用相机"]),
+    ("LOCATION", [FINE, COARSE], ["Location helps us find the stores nearest to you"]),
+    ("LOCATION", [FINE, COARSE], ["开启定位权限才能使用附近门店功能"]),
+])
+def test_a_purpose_about_the_permission_on_screen_satisfies_the_rule(catalog, group, permissions, texts):
+    run = launched()
+    run.consent("accepted")
+    run.screen({APP: texts})
+    run.permission("granted", group, permissions)
+    assert findings(run, catalog, "CN-NO-PURPOSE") == [], texts
+
+
+def test_a_purpose_about_other_data_does_not_explain_this_permission(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.screen({APP: ["Turn on notifications to get delivery updates"]})
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    assert [f.subject for f in findings(run, catalog, "CN-NO-PURPOSE")] == ["LOCATION"]
+
+
 # CN-FREQ-REQUEST ---------------------------------------------------------------------------------------------------
 
 def test_dialog_shown_again_on_relaunch_after_a_denial_is_flagged(catalog):

@@ -200,6 +200,47 @@ def test_the_apps_own_style_is_no_imitation(catalog):
     assert findings(run, catalog, "CN-FAKE-SYSTEM-DIALOG") == []
 
 
+NOTIFY = "android.permission.POST_NOTIFICATIONS"
+
+
+@pytest.mark.parametrize("info", [
+    prompt(["Allow notifications to get delivery updates?"], "Allow", "Don't allow", group="NOTIFICATIONS",
+           decline="Don't allow"),
+    prompt(["允许接收通知以获取物流提醒？"], "允许", "拒绝", group="NOTIFICATIONS", decline="拒绝"),
+], ids=["en", "zh"])
+def test_an_honest_notification_soft_ask_with_allow_and_dont_allow_is_no_imitation(catalog, info):
+    run = consented()
+    run.step("tapOn")
+    run.mark(PermissionPromptShown, prompt=info)
+    decide(run, info, "accepted", info.grant, "system-request", system_group="NOTIFICATIONS",
+           system_message="Allow Shop to send you notifications?")
+    run.screen({APP: ["Welcome"], "com.android.permissioncontroller": ["Allow Shop to send you notifications?"]})
+    run.permission("granted", "NOTIFICATIONS", [NOTIFY])
+
+    assert findings(run, catalog, "CN-FAKE-SYSTEM-DIALOG") == []
+    assert findings(run, catalog, "CN-MISLEAD-SOFTASK") == []
+    assert findings(run, catalog, "CN-NO-PURPOSE") == []
+
+
+@pytest.mark.parametrize(("info", "stated"), [(IMITATION, False), (TURN_ON, False), (SOFT_ASK, True)],
+                         ids=["imitation", "turn-on", "soft-ask"])
+def test_the_two_purpose_rules_agree_on_the_same_dialog(catalog, info, stated):
+    """CN-MISLEAD-SOFTASK (the app's dialog) and CN-NO-PURPOSE (the system dialog it led to) read one list of words:
+    a request is never "no purpose stated" in one finding and explained in the other."""
+    permissions = {"MICROPHONE": [AUDIO], "CAMERA": ["android.permission.CAMERA"], "LOCATION": [FINE, COARSE]}
+    run = consented()
+    run.step("tapOn")
+    run.screen({APP: info.texts})
+    run.mark(PermissionPromptShown, prompt=info)
+    decide(run, info, "accepted", info.grant, "system-request", system_group=info.group, system_message="?")
+    run.screen({APP: ["Welcome"], "com.android.permissioncontroller": ["?"]})
+    run.permission("granted", info.group, permissions[info.group])
+
+    soft_ask = f"{info.group}: no purpose stated" in subjects(run, catalog, "CN-MISLEAD-SOFTASK")
+    system = [f.subject for f in findings(run, catalog, "CN-NO-PURPOSE")] == [info.group]
+    assert (soft_ask, system) == (not stated, not stated)
+
+
 # CN-CONSENT-UI-ASYMMETRY / EU-GDPR-CONSENT-UI-VISUAL ---------------------------------------------------------
 
 BIG_ACCEPT = ctl("同意并继续", bounds=(60, 1000, 1020, 1288))
