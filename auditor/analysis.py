@@ -45,7 +45,8 @@ def analyse_run(
     catalog = catalog or load_catalog()
     settings = settings or RuleSettings()
     screens = load_screens(run)
-    timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens)
+    timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens,
+                              settings.attribution())
     return RunAnalysis(run, catalog, timeline, analyse(timeline, select_rules(packs), settings), settings)
 
 

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from auditor.models import AppLaunched, HookKind, PermissionDecision, PIType, StepRef
 from auditor.permissions import group_of_permission, is_runtime_permission
+from auditor.sdk import Attribution, frame_class, is_own_code
 from auditor.timeline import Call, Timeline
 
 PI_TYPE_GROUPS: dict[PIType, str] = {
@@ -31,6 +32,18 @@ _SAME_REQUEST_S = 0.2
 
 def is_feature_step(step: StepRef | None) -> bool:
     return step is not None and step.name in FEATURE_STEPS
+
+
+def for_the_users_action(call: Call, timeline: Timeline, attribution: Attribution | None = None) -> bool:
+    """Made for what the user was doing: during a step in which the user used the app (a tap, an input...), by the
+    app's own code, or by an SDK the app's own code called on that same stack (the share or payment SDK behind the
+    button the user tapped). An SDK's own timer or thread running during the tap is not the user's doing."""
+    if not is_feature_step(call.state.step):
+        return False
+    if call.caller.origin == "app":
+        return True
+    return any((name := frame_class(frame)) is not None and is_own_code(name, timeline.app_package, attribution)
+               for frame in call.frames)
 
 
 @dataclass(frozen=True)
@@ -139,11 +152,16 @@ def hosts_of(call: Call) -> list[str]:
 
 def first_party_hosts(app_package: str, configured: list[str]) -> list[str]:
     """The publisher's hosts: those configured, else the domain the package name reverses to (com.example.shop ->
-    example.com, and its subdomains)."""
+    example.com, and its subdomains). The guess is often wrong (com.tencent.mm talks to qq.com), which is why a
+    rule that relies on it without configured hosts must not judge what the app's own code sends."""
     if configured:
         return [h.lower().lstrip(".") for h in configured]
+    return [reversed_domain(app_package)] if reversed_domain(app_package) else []
+
+
+def reversed_domain(app_package: str) -> str:
     parts = app_package.split(".")
-    return [f"{parts[1]}.{parts[0]}"] if len(parts) >= 2 else []
+    return f"{parts[1]}.{parts[0]}" if len(parts) >= 2 else ""
 
 
 def is_third_party(host: str, first_party: list[str]) -> bool:
@@ -196,6 +214,15 @@ def _forms(raw: str) -> list[tuple[str, str]]:
 # Other apps' components
 
 _TARGET = re.compile(r"\b(?:cmp|pkg)=([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)")
+
+
+SYSTEM_UI_PACKAGES = frozenset({
+    "android", "com.android.settings", "com.android.permissioncontroller", "com.google.android.permissioncontroller",
+    "com.android.packageinstaller", "com.google.android.packageinstaller", "com.android.systemui",
+    "com.android.documentsui", "com.google.android.documentsui", "com.android.intentresolver",
+})
+"""The system's own screens an app sends the user to (the settings, the permission and install pages, the share
+chooser, the file picker): opening them wakes no other app."""
 
 
 def target_packages(call: Call) -> list[str]:

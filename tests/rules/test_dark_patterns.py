@@ -7,6 +7,7 @@ from auditor.models import (
     ConsentDecision,
     ConsentDialogInfo,
     ConsentDialogShown,
+    ConsentRefusalUnavailable,
     ConsentSecondLayer,
     ControlColours,
     DialogControl,
@@ -309,10 +310,13 @@ def test_an_accept_highlighted_by_colour(catalog):
                    ctl("Reject", bounds=(60, 1500, 540, 1644)), colours=HIGHLIGHTED)
 
     found = subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")
-    assert set(found) == {"accept highlighted by colour"}
+    assert set(found) == {"accept highlighted by colour", "reject shown as plain text, accept as a button"}
     assert found["accept highlighted by colour"].detail.en == (
         "accept “Accept all” filled #1a73e8 on #ffffff (contrast 4.5:1, ΔE 67); reject “Reject” #ffffff on #ffffff "
         "(1.0:1, ΔE 0)")
+    assert found["reject shown as plain text, accept as a button"].detail.en == (
+        "accept “Accept all” is drawn as a button (filled #1a73e8 on #ffffff; android.widget.Button), reject “Reject” "
+        "as plain text (no fill of its own on #ffffff; android.widget.Button)"), "a Button drawn without a fill"
     assert "privacy dialog: accept highlighted by colour" in subjects(run, catalog, "CN-CONSENT-UI-ASYMMETRY")
 
 
@@ -330,7 +334,29 @@ def test_colours_that_do_not_favour_accept(catalog, colours, settings):
     if settings is not None:  # a contrast of 4.5 is under the raised threshold, but ΔE 67 still stands out
         assert "accept highlighted by colour" in subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL", settings)
     else:
-        assert findings(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL") == []
+        assert "accept highlighted by colour" not in subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")
+
+
+@pytest.mark.parametrize(("accept", "reject", "colours", "expected"), [
+    # A TextView with a fill of its own is drawn as a button: two buttons.
+    (ctl("Accept all"), ctl("Reject", cls="android.widget.TextView"),
+     HIGHLIGHTED.model_copy(update={"accept_contrast": 1.2, "accept_delta_e": 20.0, "reject": "#e0e0e0",
+                                    "reject_contrast": 1.3, "reject_delta_e": 12.0}), set()),
+    # A Button without one (a borderless button) is drawn as text.
+    (ctl("Accept all"), ctl("Reject"), HIGHLIGHTED.model_copy(update={"accept_contrast": 1.2, "accept_delta_e": 20.0}),
+     {"reject shown as plain text, accept as a button"}),
+    # A clickable layout with a fill is a button; without pixels its look is unknown.
+    (ctl("Accept all", cls="android.widget.LinearLayout"), ctl("Reject", cls="android.widget.TextView"),
+     HIGHLIGHTED.model_copy(update={"accept_contrast": 1.2, "accept_delta_e": 20.0}),
+     {"reject shown as plain text, accept as a button"}),
+    (ctl("Accept all", cls="android.widget.LinearLayout"), ctl("Reject", cls="android.widget.TextView"), None, set()),
+], ids=["filled-text", "borderless-button", "filled-layout", "layout-unseen"])
+def test_button_or_text_is_read_from_the_pixels_when_there_are_some(catalog, accept, reject, colours, expected):
+    run = RunBuilder()
+    consent_marker(run, accept.model_copy(update={"bounds": (540, 1500, 1020, 1644)}),
+                   reject.model_copy(update={"bounds": (60, 1500, 540, 1644)}), colours=colours)
+
+    assert set(subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")) == expected
 
 
 def test_a_yellow_accept_stands_out_by_hue(catalog):
@@ -339,7 +365,21 @@ def test_a_yellow_accept_stands_out_by_hue(catalog):
     consent_marker(run, ctl("Accept all", bounds=(540, 1500, 1020, 1644)),
                    ctl("Reject", bounds=(60, 1500, 540, 1644)), colours=yellow)
 
-    assert set(subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")) == {"accept highlighted by colour"}
+    assert "accept highlighted by colour" in subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")
+
+
+def test_wrap_content_buttons_differ_by_their_labels_not_by_design(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    consent_marker(run, ctl("同意并继续", bounds=(450, 1500, 780, 1644)), ctl("不同意", bounds=(240, 1500, 450, 1644)))
+    assert findings(run, catalog, "CN-CONSENT-UI-ASYMMETRY") == [], "1.57 times the area, 1.12 for the label"
+
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    consent_marker(run, ctl("同意并继续", bounds=(450, 1500, 780, 1788)), ctl("不同意", bounds=(240, 1500, 450, 1644)))
+    [finding] = findings(run, catalog, "CN-CONSENT-UI-ASYMMETRY")
+    assert finding.detail.en == ("accept “同意并继续” 330×288 px, reject “不同意” 210×144 px: 3.14 times the area, 2.24 "
+                                 "once the longer label is allowed for (limit 1.5)")
 
 
 def test_a_reject_hidden_behind_a_second_screen(catalog):
@@ -358,6 +398,31 @@ def test_a_reject_hidden_behind_a_second_screen(catalog):
         "privacy dialog: reject only on a second screen"].detail.en == detail
     [eu] = findings(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")
     assert (eu.subject, eu.detail.en, eu.phase) == ("reject only on a second screen", detail, "pre-consent")
+
+
+def test_a_second_screen_that_never_offers_a_refusal_is_no_way_to_refuse(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    first = ConsentDialogInfo(texts=["Your privacy", "Accept all", "Manage options"], accept=ctl("Accept all"),
+                              more_options=ctl("Manage options", cls="android.widget.TextView"))
+    run.mark(ConsentSecondLayer, dialog=first, control=first.more_options)
+    run.mark(ConsentRefusalUnavailable, dialog=first)
+
+    assert findings(run, catalog, "CN-CONSENT-UI-ASYMMETRY") == []
+    assert findings(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL") == []
+    [cn] = findings(run, catalog, "CN-CONSENT-UI")
+    assert (cn.subject, cn.detail.en) == ("no way to refuse", "“Manage options” leads to no refusal either")
+    assert [f.subject for f in findings(run, catalog, "EU-GDPR-CONSENT-UI")] == ["no reject on the first layer"]
+
+
+def test_a_first_screen_accepted_with_its_refusal_unexplored_is_not_judged_refusable_or_not(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    first = ConsentDialogInfo(texts=["Your privacy", "Accept all", "Manage options"], accept=ctl("Accept all"),
+                              more_options=ctl("Manage options", cls="android.widget.TextView"))
+    run.mark(ConsentDecision, decision="accepted", dialog=first, control=first.accept)
+
+    assert findings(run, catalog, "CN-CONSENT-UI") == []
 
 
 def test_a_dialog_only_looked_at_then_answered_is_measured_once(catalog):
