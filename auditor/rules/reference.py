@@ -50,7 +50,10 @@ SETTINGS_INTRO = """\
 ## Settings
 
 `--config FILE` reads rule settings from YAML; every field is optional and these are the defaults. `--category`
-on the command line overrides the file's `category`.
+on the command line overrides the file's `category`. A sandbox app folder's `consent-audit.yaml` is used when no
+`--config` is given. The run keeps a copy of the file it was judged by (`settings/` in the run directory), and
+`consent-audit report RUN_DIR` judges the run by it again unless given another. A bad file is one line naming its
+`file:line:column` and the problem, before anything runs.
 
 ```yaml
 category: shopping            # id, number, English or Chinese name (网上购物); enables CN-UNNECESSARY-PI
