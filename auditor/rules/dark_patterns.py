@@ -506,8 +506,11 @@ def consent_dialog_steering(timeline: Timeline, settings: RuleSettings) -> Itera
     `highlight_min_contrast` or 40 ΔE) while reject has no fill of its own (contrast < `plain_max_contrast` and
     under 10 ΔE); the reject is reachable only through a second screen. (No reject at all — a second screen without
     one included — and pre-ticked boxes are EU-GDPR-CONSENT-UI.) The same measurements as CN-CONSENT-UI-ASYMMETRY,
-    which also judges the app's permission dialogs: this rule keeps its own id so that the EU pack can be run, or
-    suppressed, on its own.
+    which also judges the app's permission dialogs. A rule of its own, by design, rather than sub-findings of
+    EU-GDPR-CONSENT-UI: that rule states that the dialog offers no free choice at all (no first-layer reject, a
+    pre-ticked box: a fact, with no threshold), while these are measurements against thresholds a lab may tune
+    (`choice_area_ratio`, `highlight_min_contrast`, `plain_max_contrast`); with their own id they can be suppressed
+    or tuned without silencing the other, and each rule's documentation carries its own criteria.
 
     Why it matters: refusing must be as easy as accepting; the Cookie Banner Taskforce of the EDPB found reject
     links beside accept buttons, colours that hide the reject, and rejects moved to a second layer to be deceptive

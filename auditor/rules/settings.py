@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError, field_validator
 from auditor.errors import InputError
 from auditor.models import Model, PIType, Text
 from auditor.sdk import JAVA_PACKAGE, Attribution, SdkSignature, check_extra_signature
-from auditor.yamlfile import load_documents, to_plain, validation_error
+from auditor.yamlfile import load_documents, position_of, to_plain, validation_error
 
 
 class AppCategory(Model):
@@ -166,7 +166,19 @@ def load_settings(path: Path | None, category: str | None = None) -> RuleSetting
             settings = RuleSettings.model_validate(to_plain(documents[0]))
         except ValidationError as exc:
             raise validation_error(exc, documents[0], str(path)) from None
+        _check_suppressed_rules(settings, documents[0], str(path))
     if category is not None:
         settings = settings.model_copy(update={"category": category})
     settings.resolved_category()  # an unknown category is a usage error now, not after the run
     return settings
+
+
+def _check_suppressed_rules(settings: RuleSettings, document: object, file: str) -> None:
+    """A suppression must name a rule that exists: a typo would silently suppress nothing."""
+    from auditor.rules.engine import all_rules
+
+    known = {rule.id for rule in all_rules()}
+    for index, suppression in enumerate(settings.suppressions):
+        if suppression.rule not in known:
+            raise InputError(f"suppressions.{index}.rule: no rule {suppression.rule!r} (`consent-audit rules` lists "
+                             "them)", where=str(position_of(document, ["suppressions", index, "rule"], file)))

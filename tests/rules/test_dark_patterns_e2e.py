@@ -74,6 +74,17 @@ PUSHY_EXPECTED = {
 each."""
 
 
+def test_every_dark_pattern_rule_is_proven_here_and_every_other_rule_in_the_rule_apps() -> None:
+    """Each rule has its end-to-end proof: the dark-pattern rules on these apps, the others on tests/apps/rules/
+    (test_end_to_end.RULES_PROVEN_HERE). EU-GDPR-CONSENT-UI-VISUAL is a rule of its own by design (docs/rules.md)."""
+    from auditor.rules import all_rules
+    from tests.rules.test_end_to_end import RULES_PROVEN_HERE
+
+    proven = {key[0] for key in PUSHY_EXPECTED | STEERING_EXPECTED | DEAD_END_EXPECTED}
+    assert proven >= DARK_RULES
+    assert {r.id for r in all_rules()} == DARK_RULES | RULES_PROVEN_HERE
+
+
 class Audit:
     def __init__(self, directory: Path, exit_code: int) -> None:
         self.directory = directory
