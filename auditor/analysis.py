@@ -45,16 +45,20 @@ def analyse_run(
     catalog = catalog or load_catalog()
     settings = settings or RuleSettings()
     screens = load_screens(run)
-    timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens)
+    timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens,
+                              settings.attribution())
     return RunAnalysis(run, catalog, timeline, analyse(timeline, select_rules(packs), settings), settings)
 
 
 def settings_for_run(run: RunData, config: Path | None, category: str | None) -> RuleSettings:
-    """The rule settings a run is judged by: the file and category given, else the category the run was audited as
-    (kept in its metadata), so that re-rendering a run judges it as its own report did."""
+    """The rule settings a run is judged by: the file and category given, else the settings file and category the
+    run was audited with (kept in the run), so that re-rendering a run judges it as its own report did."""
     from auditor.rules.settings import load_settings
 
     recorded = run.meta.options.get("category")
+    kept = run.meta.options.get("settings")
+    if config is None and isinstance(kept, str):
+        config = run.directory / kept
     return load_settings(config, category or (recorded if isinstance(recorded, str) else None))
 
 

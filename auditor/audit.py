@@ -136,6 +136,8 @@ class AuditOptions:
     packs: list[str] | None = None
     category: str | None = None
     """The app's category, kept with the run so that re-rendering it judges it the same way."""
+    settings_file: Path | None = None
+    """The rule settings file (`--config`) the run is judged by: copied into the run, for the same reason."""
     runner: RunnerOptions = field(default_factory=RunnerOptions)
 
 
@@ -175,10 +177,13 @@ def run_audit(
             includes=_included_files(scenario),
         ),
         options={"packs": options.packs, "permission_policy": options.runner.permission_policy,
-                 "category": options.category},
+                 "category": options.category,
+                 "settings": f"settings/{options.settings_file.name}" if options.settings_file else None},
     )
     writer = RunWriter(directory, meta)
     writer.write_artifact(meta.scenario.copy_path, scenario_path.read_bytes())
+    if options.settings_file is not None:
+        writer.write_artifact(f"settings/{options.settings_file.name}", options.settings_file.read_bytes())
     for included in meta.scenario.includes:
         writer.write_artifact(included.copy_path, Path(included.path).read_bytes())
     recorder = RunRecorder(writer)

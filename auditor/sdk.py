@@ -36,6 +36,7 @@ _JAVA_FRAME = re.compile(
 # Native frames from the native hook layer: `0x7f12345678 libc.so!open`, `libfoo.so!bar+0x10`, `libfoo.so+0x1234`.
 _NATIVE_FRAME = re.compile(r"^(?:0x[0-9a-fA-F]+\b|\S*\.so(?:\.\d+)*[!+])")
 _PACKAGE = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+JAVA_PACKAGE = re.compile(_PACKAGE)
 _SOURCE = re.compile(r"^(?P<kind>[a-z][a-z0-9-]*):(?P<ref>\S.*)$")
 # R8/ProGuard output: every package segment one or two characters (`a.b.c`), or jadx's name for the default package.
 _OBFUSCATED_SEGMENT = re.compile(r"^[A-Za-z0-9_$]{1,2}$")
@@ -161,6 +162,36 @@ def known_sdks() -> SignatureTable:
     return load_signatures()
 
 
+LAB_SOURCE = "lab"
+"""The source kind of an SDK a settings file declares (`lab:<who says so>`): a lab's or publisher's own knowledge."""
+
+
+def check_extra_signature(signature: SdkSignature) -> SdkSignature:
+    """An SDK declared outside the shipped table (a settings file's `sdk_signatures`): its category must be one of
+    the table's, its source `lab:<reference>` or a source the table declares. Raises ValueError saying what is
+    wrong."""
+    table = known_sdks()
+    if signature.category not in table.categories:
+        raise ValueError(f"unknown category {signature.category!r} for {signature.prefix} "
+                         f"(known: {', '.join(table.categories)})")
+    source = _SOURCE.match(signature.source)
+    kind = source.group("kind") if source else signature.source
+    if kind != LAB_SOURCE and kind not in table.sources:
+        raise ValueError(f"source {signature.source!r} of {signature.prefix}: use `{LAB_SOURCE}:<who says so>` "
+                         f"(or one of {', '.join(table.sources)})")
+    return signature
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What a settings file adds to attribution: packages of the app's own code besides its applicationId (a
+    company's shared libraries, `com.example.common`), and SDKs the shipped table does not know (in-house SDKs),
+    which win over the table's entries for the same prefix."""
+
+    own_packages: tuple[str, ...] = ()
+    extra_sdks: tuple[SdkSignature, ...] = ()
+
+
 def is_native_frame(frame: str) -> bool:
     return bool(_NATIVE_FRAME.match(frame.strip()))
 
@@ -203,21 +234,28 @@ def third_party_package(class_name: str) -> str:
     return ".".join(parts[:2]) if parts[0] else class_name
 
 
-def attribute(frames: Sequence[str] | None, app_package: str) -> Caller:
+def attribute(frames: Sequence[str] | None, app_package: str, attribution: Attribution | None = None) -> Caller:
     """Attribute a call to the app, a third-party SDK or the platform, from its stack.
 
     Frames are innermost first; the hooked method's own frame is never the caller. The first frame that is not platform
-    code, not a transparent library and not obfuscated decides: the app's package (or a sub-package) is the app, a
-    listed SDK is named by its longest matching prefix, any other class is an unknown third party named by its
-    package. Native frames are never read as Java classes.
+    code, not a transparent library and not obfuscated decides: the app's package (or a sub-package, or one of the
+    `attribution`'s own packages) is the app, a listed SDK (the `attribution`'s extra ones first) is named by its
+    longest matching prefix, any other class is an unknown third party named by its package. Native frames are never
+    read as Java classes.
     """
     if not frames:
         return Caller(origin="unknown")
-    return _attribute(tuple(frames), app_package).model_copy()
+    return _attribute(tuple(frames), app_package, attribution or Attribution()).model_copy()
+
+
+def is_own_code(class_name: str, app_package: str, attribution: Attribution | None = None) -> bool:
+    """Whether a class is the app's own code: under its package or one of the declared own packages, and not under
+    an SDK prefix nested deeper there."""
+    return _owner(class_name, app_package, known_sdks(), attribution or Attribution()) == "app"
 
 
 @lru_cache(maxsize=4096)
-def _attribute(frames: tuple[str, ...], app_package: str) -> Caller:
+def _attribute(frames: tuple[str, ...], app_package: str, attribution: Attribution) -> Caller:
     table = known_sdks()
     first_library: tuple[str, SdkSignature] | None = None
     first_obfuscated: tuple[str, str] | None = None
@@ -229,7 +267,7 @@ def _attribute(frames: tuple[str, ...], app_package: str) -> Caller:
         saw_java = True
         if is_platform(class_name):
             continue
-        owner = _owner(class_name, app_package, table)
+        owner = _owner(class_name, app_package, table, attribution)
         if owner == "app":
             return Caller(origin="app", frame=frame, package=app_package)
         if isinstance(owner, SdkSignature):
@@ -262,12 +300,14 @@ def _callers_side(frames: tuple[str, ...]) -> tuple[str, ...]:
     return frames
 
 
-def _owner(class_name: str, app_package: str, table: SignatureTable) -> SdkSignature | str | None:
-    """Longest prefix wins between the app's own package and the table's entries."""
+def _owner(class_name: str, app_package: str, table: SignatureTable,
+           attribution: Attribution) -> SdkSignature | str | None:
+    """Longest prefix wins between the app's own packages and the SDK entries (declared ones before the table's)."""
+    extra = {sdk.prefix: sdk for sdk in attribution.extra_sdks}
     for package in enclosing_packages(class_name):
-        if package == app_package:
+        if package == app_package or package in attribution.own_packages:
             return "app"
-        signature = table.get(package)
+        signature = extra.get(package) or table.get(package)
         if signature is not None:
             return signature
     return None

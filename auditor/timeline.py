@@ -30,7 +30,7 @@ from auditor.models import (
     ScreenshotTaken,
     StepRef,
 )
-from auditor.sdk import attribute
+from auditor.sdk import Attribution, attribute
 
 AnyMarker = TypeVar("AnyMarker", bound=MarkerBase)
 ConsentState = Literal["none", "refused", "accepted"]
@@ -213,6 +213,7 @@ def build_timeline(
     catalog: Catalog,
     app_package: str,
     screens: Mapping[str, ScreenText] | None = None,
+    attribution: Attribution | None = None,
 ) -> Timeline:
     ordered_markers = sorted(markers, key=lambda marker: marker.seq)
     states = [UserState()]
@@ -226,7 +227,7 @@ def build_timeline(
         frames = tuple(stacks.get(event.stack, ())) if event.stack else ()
         caller = callers.get(event.stack)
         if caller is None:
-            caller = callers[event.stack] = attribute(frames, app_package)
+            caller = callers[event.stack] = attribute(frames, app_package, attribution)
         calls.append(
             Call(
                 event=event,

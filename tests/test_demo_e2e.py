@@ -7,11 +7,15 @@ import json
 import pytest
 
 from auditor.cli import EXIT_CLEAN, main
+from auditor.resources import demo_app
 from auditor.store import read_run
 
 pytestmark = pytest.mark.integration
 
-ADSDK, TRACKMETRICS = "com.adsdk", "com.trackmetrics"
+ADSDK, TRACKMETRICS = "AdSDK", "TrackMetrics"
+"""The demo's SDKs, named by the SDK signatures its folder's consent-audit.yaml declares."""
+VENDORS = {ADSDK: ("Demo Ads Ltd.", "advertising", "com.adsdk"), TRACKMETRICS: ("TrackMetrics Inc.", "analytics",
+                                                                               "com.trackmetrics")}
 PRE, REFUSED = "pre-consent", "refused"
 
 
@@ -55,6 +59,22 @@ def test_demo_produces_exactly_the_documented_findings(demo_run):
     }
     assert found - EXPECTED == set(), "findings the demo app was not written to commit"
     assert EXPECTED - found == set(), "violations the demo app commits that were not found"
+
+
+def test_every_sdk_finding_names_the_sdk_with_its_vendor(demo_run):
+    document = json.loads((demo_run / "findings.json").read_text())
+    callers = {(f["caller"]["sdk"], f["caller"]["vendor"], f["caller"]["category"], f["caller"]["package"])
+               for f in document["findings"] if f["caller"] and f["caller"]["origin"] == "sdk"}
+    assert callers == {(sdk, *vendor) for sdk, vendor in VENDORS.items()}
+    report = (demo_run / "report.html").read_text(encoding="utf-8")
+    assert "Demo Ads Ltd." in report and "TrackMetrics Inc." in report
+
+
+def test_the_run_keeps_the_settings_it_was_judged_by(demo_run):
+    run = read_run(demo_run)
+    assert run.meta.options["settings"] == "settings/consent-audit.yaml"
+    assert (demo_run / "settings" / "consent-audit.yaml").read_bytes() == (
+        demo_app() / "consent-audit.yaml").read_bytes()
 
 
 def test_the_location_read_after_the_grant_was_recorded_and_not_flagged(demo_run):

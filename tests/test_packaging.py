@@ -47,6 +47,7 @@ def test_the_wheel_carries_everything_the_tool_needs_at_run_time(wheel):
         "auditor/sdk_signatures.yaml",
         "auditor/sandbox/apps/demo-shop/AndroidManifest.xml",
         "auditor/sandbox/apps/demo-shop/scenario.yaml",
+        "auditor/sandbox/apps/demo-shop/consent-audit.yaml",
         "auditor/sandbox/runtime/src/android/app/Activity.java",
         "auditor/py.typed",
     }

@@ -6,10 +6,14 @@ from auditor.errors import InputError
 from auditor.sdk import (
     LIBRARY,
     SIGNATURES_FILE,
+    Attribution,
+    SdkSignature,
     attribute,
+    check_extra_signature,
     frame_class,
     is_native_frame,
     is_obfuscated,
+    is_own_code,
     known_sdks,
     load_signatures,
     third_party_package,
@@ -399,3 +403,51 @@ def test_broken_yaml_is_refused_with_its_position(tmp_path):
 def test_the_shipped_table_file_is_the_one_loaded():
     assert SIGNATURES_FILE.name == "sdk_signatures.yaml"
     assert len(load_signatures(SIGNATURES_FILE)) == len(known_sdks())
+
+
+# --- what a settings file adds: the app's other packages, SDKs the table lacks
+
+IN_HOUSE = SdkSignature(prefix="com.adsdk", name="AdSDK", vendor="Demo Ads Ltd.", category="advertising",
+                        source="lab:demo app")
+
+
+def test_declared_own_packages_are_the_app():
+    stack = ["android.provider.Settings$Secure.getString(Native Method)",
+             "com.example.common.Ids.read(Ids.java:4)"]
+    assert attribute(stack, APP).origin == "sdk"
+    declared = Attribution(own_packages=("com.example.common",))
+    caller = attribute(stack, APP, declared)
+    assert (caller.origin, caller.package) == ("app", APP)
+    assert is_own_code("com.example.common.sub.Ids", APP, declared)
+    assert not is_own_code("com.example.commons.Ids", APP, declared), "whole package segments only"
+
+
+def test_an_sdk_declared_in_the_settings_is_named_with_its_vendor():
+    caller = attribute(DEMO_STACK, APP, Attribution(extra_sdks=(IN_HOUSE,)))
+    assert (caller.origin, caller.sdk, caller.vendor, caller.category, caller.package) == (
+        "sdk", "AdSDK", "Demo Ads Ltd.", "advertising", "com.adsdk")
+    assert attribute(DEMO_STACK, APP).sdk == "com.adsdk", "the shipped table does not know it"
+
+
+def test_a_declared_sdk_wins_over_the_table_and_the_longest_prefix_still_decides():
+    umeng = ["android.telephony.TelephonyManager.getImei(Native Method)",
+             "com.umeng.commonsdk.UMConfigure.init(UMConfigure.java:233)"]
+    relabelled = SdkSignature(prefix="com.umeng.commonsdk", name="Umeng (our build)", vendor="Lab", category="analytics",
+                              source="lab:repackaged")
+    assert attribute(umeng, APP, Attribution(extra_sdks=(relabelled,))).sdk == "Umeng (our build)"
+    nested = Attribution(own_packages=("com.example",), extra_sdks=(
+        SdkSignature(prefix="com.example.ads", name="Example Ads", vendor="Example", category="advertising",
+                     source="lab:x"),))
+    ads = ["android.provider.Settings$Secure.getString(Native Method)", "com.example.ads.Ad.load(Ad.java:1)"]
+    assert attribute(ads, APP, nested).sdk == "Example Ads"
+
+
+@pytest.mark.parametrize(("fields", "problem"), [
+    ({"category": "ads"}, "unknown category 'ads'"),
+    ({"source": "somewhere:else"}, "use `lab:<who says so>`"),
+])
+def test_a_declared_sdk_must_use_the_tables_categories_and_a_lab_or_known_source(fields, problem):
+    with pytest.raises(ValueError, match=problem):
+        check_extra_signature(IN_HOUSE.model_copy(update=fields))
+    assert check_extra_signature(IN_HOUSE) is IN_HOUSE
+    assert check_extra_signature(IN_HOUSE.model_copy(update={"source": "repo:demo/adsdk"})) is not None

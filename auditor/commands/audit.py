@@ -14,7 +14,6 @@ from auditor.commands.scenario import add_env_argument
 
 if TYPE_CHECKING:
     from auditor.analysis import RunAnalysis
-    from auditor.rules.settings import RuleSettings
 
 DEFAULT_RUNS_ROOT = Path("consent-audit-runs")
 
@@ -31,13 +30,21 @@ def _add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--category", help="the app's category, by id, number or name in English or Chinese "
                         "(e.g. shopping, 网上购物, 6): enables the necessary-information rule")
     parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="rule settings YAML: thresholds, first-party hosts, suppressions (docs/rules.md)")
+                        help="rule settings YAML: thresholds, first-party hosts and packages, SDKs, suppressions "
+                        "(docs/rules.md); default for a sandbox app: its folder's consent-audit.yaml, if any")
 
 
-def _settings(args: argparse.Namespace) -> RuleSettings:
-    from auditor.rules.settings import load_settings
+SANDBOX_SETTINGS = "consent-audit.yaml"
+"""A sandbox app folder's own rule settings, used when no --config is given (as its scenario.yaml is)."""
 
-    return load_settings(args.config, args.category)
+
+def settings_file(args: argparse.Namespace, target: str) -> Path | None:
+    """--config, else a sandbox app folder's `consent-audit.yaml` when it has one."""
+    if args.config is not None:
+        return Path(args.config)
+    kind, _, location = target.partition(":")
+    candidate = Path(location) / SANDBOX_SETTINGS
+    return candidate if kind == "sandbox" and candidate.is_file() else None
 
 
 def _packs(args: argparse.Namespace) -> list[str] | None:
@@ -125,13 +132,15 @@ def audit_and_report(target: str, scenario_spec: Path | str, out: Path | None, a
     from auditor.errors import InputError
     from auditor.report import parse_formats
     from auditor.rules import select_rules
+    from auditor.rules.settings import load_settings
     from auditor.scenario import RunnerOptions, load_scenario, resolve_scenario
     from auditor.store import read_run
 
     packs = _packs(args)
     select_rules(packs)  # an unknown pack, category or settings file is a usage error before anything runs
     parse_formats(args.formats)
-    settings = _settings(args)
+    config = settings_file(args, target)
+    settings = load_settings(config, args.category)
     scenario_path = resolve_scenario(scenario_spec)
     scenario = load_scenario(scenario_path, env=dict(getattr(args, "env", None) or []))
     policy = args.permission_policy or scenario.permission_policy or "deny"
@@ -141,7 +150,7 @@ def audit_and_report(target: str, scenario_spec: Path | str, out: Path | None, a
         if directory.exists() and any(directory.iterdir()):
             raise InputError("run directory already exists and is not empty", where=str(directory))
         print(f"auditing {target} with {scenario_path} into {directory}", file=sys.stderr)
-        options = AuditOptions(packs=packs, category=settings.category,
+        options = AuditOptions(packs=packs, category=settings.category, settings_file=config,
                                runner=RunnerOptions(permission_policy=policy))
         outcome = run_audit(backend, scenario, directory, target=target, options=options)
     finally:

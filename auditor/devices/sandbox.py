@@ -39,7 +39,7 @@ from auditor.devices.base import (
 )
 from auditor.devices.sandbox_build import Jdk, build_app, build_runtime, cache_root, find_jdk
 from auditor.devices.sandbox_manifest import SandboxManifest, read_manifest
-from auditor.devices.sandbox_screen import has_windows, home_screen_xml, svg_wireframe
+from auditor.devices.sandbox_screen import has_windows, home_screen_xml, png_screenshot
 from auditor.errors import DeviceError, StepFailed
 from auditor.models import AppInfo, DeviceInfo
 
@@ -150,10 +150,15 @@ class SandboxDriver:
         self._backend = backend
 
     def dump_hierarchy(self) -> str:
+        return self._screen("dump")
+
+    def _screen(self, request: str) -> str:
+        """The app's screen as the runtime dumps it (`dump`: uiautomator's XML; `draw`: the same with colours, to
+        draw the screenshot from), or the home screen when no app window is up."""
         main = self._backend.visible_process()
         if main is not None:
             try:
-                xml = main.request("dump", self._backend.request_timeout)
+                xml = main.request(request, self._backend.request_timeout)
             except ProcessGone:
                 xml = ""
             except RequestFailed as exc:
@@ -177,7 +182,7 @@ class SandboxDriver:
                    f"swipe from ({x1}, {y1}) to ({x2}, {y2})")
 
     def screenshot(self) -> Screenshot:
-        return Screenshot(svg_wireframe(self.dump_hierarchy()), "image/svg+xml")
+        return Screenshot(png_screenshot(self._screen("draw")), "image/png")
 
     def _send(self, request: str, what: str, no_app_fails: bool = False) -> None:
         main = self._backend.visible_process()

@@ -31,6 +31,7 @@ from auditor.permissions import permissions_in_group
 from auditor.rules import facts
 from auditor.rules.engine import RuleSkipped, Violation, rule
 from auditor.rules.settings import COMPARED_PI_TYPES, RuleSettings
+from auditor.scenario.softask import GROUP_WORDS, purpose_about, states_purpose
 from auditor.timeline import Call, ScreenText, Timeline
 
 PACK = "cn-miit"
@@ -268,8 +269,9 @@ def unnecessary_information(timeline: Timeline, settings: RuleSettings) -> Itera
     """
     What it detects: personal information actually read (the call returned) whose type is outside the necessary
     information of the app's category (the 39 categories of the 2021 rules; `--category`), when the user did not
-    opt into it: not read for a feature the user was using (a tap, an input), and not guarded by a permission the
-    user granted. Compared types: device identifiers, location, installed and running apps, clipboard, contacts,
+    opt into it: not read for a feature the user was using (during a tap or an input, by the app's own code or by an
+    SDK the app's code called on that stack: an SDK's timer firing during the tap is not the user's doing), and not
+    guarded by a permission the user granted. Compared types: device identifiers, location, installed and running apps, clipboard, contacts,
     SMS, call log, calendar, accounts, phone number, Bluetooth. Camera, microphone, media, sensors and network state
     are not compared: the user's permission and action decide those.
 
@@ -293,7 +295,7 @@ def unnecessary_information(timeline: Timeline, settings: RuleSettings) -> Itera
     for call in timeline.collections():
         pi_type = call.entry.pi_type if call.entry else None
         if (call.outcome == "returned" and pi_type in COMPARED_PI_TYPES and pi_type not in category.necessary
-                and not facts.is_feature_step(call.state.step) and not _granted(call)):
+                and not facts.for_the_users_action(call, timeline, settings.attribution()) and not _granted(call)):
             yield Violation(call, detail=detail)
 
 
@@ -318,8 +320,9 @@ def unnecessary_information(timeline: Timeline, settings: RuleSettings) -> Itera
 def consent_dialog_without_choice(timeline: Timeline) -> Iterator[Violation]:
     """
     What it detects: the app's privacy dialog offers no control to refuse (only agree, or only an acknowledgement
-    such as “我知道了” / “OK”), or a consent checkbox is ticked before the user touched it. Read from the dialog's
-    hierarchy as the scenario found it.
+    such as “我知道了” / “OK”; or a “Manage options” / 更多选项 behind which the scenario found no refusal either), or
+    a consent checkbox is ticked before the user touched it. Read from the dialog's hierarchy as the scenario found
+    it. A refusal found behind “Manage options” is a choice made hard, CN-CONSENT-UI-ASYMMETRY's matter.
 
     Why it matters: consent must be a free, explicit act; a dialog that can only be accepted, or that is accepted in
     advance, collects nothing but a formality.
@@ -336,8 +339,14 @@ def consent_dialog_without_choice(timeline: Timeline) -> Iterator[Violation]:
             if dialog.acknowledge_only:
                 yield Violation(marker=marker, subject="only an acknowledgement to tap")
             elif dialog.reject is None and dialog.more_options is None:
-                # A refusal behind "Manage options" is a choice made hard, judged by CN-CONSENT-UI-ASYMMETRY.
                 yield Violation(marker=marker, subject="no way to refuse")
+            elif dialog.reject is None and isinstance(marker, ConsentRefusalUnavailable):
+                # A refusal found behind "Manage options" is a choice made hard (CN-CONSENT-UI-ASYMMETRY); none
+                # there either is no choice at all.
+                more = dialog.more_options.text if dialog.more_options else ""
+                yield Violation(marker=marker, subject="no way to refuse",
+                                detail=Text(en=f"“{more}” leads to no refusal either",
+                                            zh=f"“{more}”之后也没有拒绝选项"))
             if dialog.prechecked:
                 ticked = [c.text for c in dialog.checkboxes if c.checked]
                 yield Violation(marker=marker, subject="consent box ticked in advance",
@@ -399,12 +408,15 @@ def no_policy_prompt(timeline: Timeline) -> Iterator[Violation]:
 )
 def permission_without_purpose(timeline: Timeline) -> Iterator[Violation]:
     """
-    What it detects: a system permission dialog shown while no text of the app's own on screen (captured with the
-    dialog, and on the screen just before it, or in the app's own permission dialog shown just before) says what
-    the permission is for: one text that both names the data
-    (location, camera, microphone, contacts... in English or Chinese) and gives a reason ("to", "for", "需要",
-    "用于"...). "Location unavailable" names the data but states no purpose. Dialogs whose screens were not
-    captured are not judged.
+    What it detects: a system permission dialog shown while no text of the app's own says what the permission is
+    for: neither the app's own permission dialog about it shown just before (a soft-ask), nor a text on the screen
+    captured with the dialog or just before it that is about the permission (names its data — location, camera,
+    麦克风... — or speaks of a permission) and states a purpose. Purposes are read with the same phrase list
+    (`purpose` in auditor/rules/data/dark-patterns.yaml) as CN-MISLEAD-SOFTASK's: “to show stores near you”,
+    “so that you can search by voice”, 用于…, 以便…; asking is not a purpose (“Shop needs access to your location”,
+    “to continue”, “to unlock all features”, 需要相机权限, 才能继续使用本应用), nor is the system dialog's question
+    (“Allow Shop to record audio?”), nor naming the data (“Location unavailable”). Dialogs whose screens were not
+    captured, and permission groups the phrase data has no words for, are not judged.
 
     Why it matters: the purpose must be told at the moment of the request, so the user can decide with it.
 
@@ -419,9 +431,10 @@ def permission_without_purpose(timeline: Timeline) -> Iterator[Violation]:
         screens = _screens_at(timeline, decision)
         if not screens:
             continue
+        if decision.group not in GROUP_WORDS:
+            continue
         texts = [text for screen in screens for text in screen.texts(timeline.app_package)]
-        texts += _soft_ask_message(timeline, decision)
-        if not facts.states_purpose(decision.group, texts):
+        if states_purpose(_soft_ask_message(timeline, decision)) is None and purpose_about(decision.group, texts) is None:
             yield Violation(marker=decision, subject=decision.group)
 
 
@@ -610,26 +623,39 @@ def refusal_punished(timeline: Timeline, settings: RuleSettings) -> Iterator[Vio
 def shared_with_third_parties(timeline: Timeline, settings: RuleSettings) -> Iterator[Violation]:
     """
     What it detects: a network call (a URL opened, a host resolved) made before the user agreed, or after a
-    refusal, to a host that is not the app's own (settings `first_party_hosts`; by default the domain the package
-    name reverses to), carrying an identifier value the app read earlier in the run — as it is, or hashed with MD5,
-    SHA-1 or SHA-256.
+    refusal, to a host that is not the publisher's, carrying an identifier value the app read earlier in the run —
+    as it is, or hashed with MD5, SHA-1 or SHA-256. The publisher's hosts are settings `first_party_hosts` (each
+    with its subdomains). When none are configured, the domain the package name reverses to (com.example.shop ->
+    example.com) is taken as the publisher's and, since that guess is often wrong (apps talk to servers of other
+    names: com.tencent.mm to qq.com), only what third-party SDKs send is judged; what the app's own code sends is
+    judged once the publisher's hosts are declared. The finding names the hosts deemed third parties and why.
 
     Why it matters: handing identifiers to third parties without consent is named on its own in the MIIT lists
     (私自共享给第三方) and needs separate consent under PIPL.
 
     Example evidence: the Android ID, MD5-hashed, in the query of a URL to ads.example.net, 0.2 s after it was read.
 
-    Remediation: send nothing to third parties before consent; name each recipient in the policy.
+    Remediation: send nothing to third parties before consent; name each recipient in the policy. If a flagged host
+    is the publisher's own, declare it in `first_party_hosts` (`--config`).
 
     References: the clauses listed with the rule.
     """
+    configured = bool(settings.first_party_hosts)
     first_party = facts.first_party_hosts(timeline.app_package, settings.first_party_hosts)
+    own = ", ".join(first_party) or "none"
+    if configured:
+        why = Text(en=f"not under the configured first_party_hosts ({own})",
+                   zh=f"不属于配置的 first_party_hosts（{own}）")
+    else:
+        why = Text(en=f"not under {own}, the domain the package name reverses to; declare the publisher's own "
+                      "hosts with `first_party_hosts` in --config",
+                   zh=f"不属于由包名推断的域名 {own}；可在 --config 的 `first_party_hosts` 中声明发布者自有主机")
     known: dict[str, Call] = {}
     for call in timeline.calls:
         for value in facts.identifier_values(call):
             known.setdefault(value, call)
         if (call.entry is None or call.entry.kind is not HookKind.NETWORK or not call.by_app_or_sdk
-                or call.state.consent == "accepted"):
+                or call.state.consent == "accepted" or (not configured and call.caller.origin != "sdk")):
             continue
         hosts = [h for h in facts.hosts_of(call) if facts.is_third_party(h, first_party)]
         sent = facts.values_sent(known, call) if hosts else []
@@ -638,8 +664,9 @@ def shared_with_third_parties(timeline: Timeline, settings: RuleSettings) -> Ite
                               for s in sent)
             names_zh = "、".join(f"{s.source.entry.data.zh if s.source.entry else s.source.event.api}（{s.form}）"
                                 for s in sent)
-            yield Violation(call, detail=Text(en=f"{names} sent to {', '.join(hosts)}",
-                                              zh=f"{names_zh}发送至{'、'.join(hosts)}"))
+            yield Violation(call, detail=Text(
+                en=f"{names} sent to {', '.join(hosts)} (deemed a third party: {why.en})",
+                zh=f"{names_zh}发送至{'、'.join(hosts)}（判定为第三方：{why.zh}）"))
 
 
 @rule(
@@ -656,11 +683,14 @@ def shared_with_third_parties(timeline: Timeline, settings: RuleSettings) -> Ite
         f"{GBT} §6.4",
     ),
 )
-def associated_start(timeline: Timeline) -> Iterator[Violation]:
+def associated_start(timeline: Timeline, settings: RuleSettings) -> Iterator[Violation]:
     """
     What it detects: the app or an SDK starting, binding or broadcasting to a component of another app
     (startActivity, startService, bindService, sendBroadcast with an Intent addressed to another package), before
-    consent or at any time; the finding's phase says which.
+    consent or at any time; the finding's phase says which. Not counted: what the user asked for, a start made
+    during a tap or input by the app's own code (or by an SDK it called on that stack: a share to another app, a
+    payment app); and the system's own screens (settings, the permission and install pages, the share chooser, the
+    file picker), which wake no app.
 
     Why it matters: waking other apps (关联启动), typically by push and advertising SDKs keeping each other alive,
     drains the device and spreads collection to apps the user did not open.
@@ -674,8 +704,9 @@ def associated_start(timeline: Timeline) -> Iterator[Violation]:
     for call in timeline.calls:
         if call.entry is None or call.entry.kind is not HookKind.COMPONENT_START or not call.by_app_or_sdk:
             continue
-        others = [p for p in facts.target_packages(call) if p != timeline.app_package]
-        if others:
+        others = [p for p in facts.target_packages(call)
+                  if p != timeline.app_package and p not in facts.SYSTEM_UI_PACKAGES]
+        if others and not facts.for_the_users_action(call, timeline, settings.attribution()):
             yield Violation(call, detail=Text(en="to " + ", ".join(others), zh="目标：" + "、".join(others)))
 
 

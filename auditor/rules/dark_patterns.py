@@ -39,7 +39,7 @@ from auditor.rules.engine import Violation, rule
 from auditor.rules.settings import RuleSettings
 from auditor.scenario.measure import area, choice_sizes, control_style, size_text
 from auditor.scenario.phrases import discloses, phrases
-from auditor.scenario.softask import imitation_of, prompt_group, speaks_of_permission, states_purpose
+from auditor.scenario.softask import imitation_of, purpose_about, speaks_of_permission, states_purpose
 from auditor.timeline import DENIED, GRANTED, Timeline
 
 CN, EU = "cn-miit", "eu-gdpr"
@@ -314,22 +314,26 @@ class Inequality:
 def unequal_choice(accept: DialogControl, reject: DialogControl, colours: ControlColours | None,
                    settings: RuleSettings) -> list[Inequality]:
     """How a dialog favours its accept (grant) control over its reject (decline) control, each with its
-    measurement: a larger area, a button against a line of text, a highlighting colour."""
+    measurement: a larger area than its label needs, a button against a line of text, a highlighting colour."""
     found: list[Inequality] = []
     sizes = choice_sizes(accept, reject)
-    ratio = sizes.ratio
-    if ratio is not None and ratio > settings.choice_area_ratio and area(accept) > 0:
+    ratio, weighted = sizes.ratio, sizes.weighted
+    if ratio is not None and weighted is not None and weighted > settings.choice_area_ratio and area(accept) > 0:
+        allowed_en = allowed_zh = ""
+        if round(weighted, 2) != round(ratio, 2):
+            allowed_en = f", {weighted:.2f} once the longer label is allowed for"
+            allowed_zh = f"，扣除较长文字所需宽度后为 {weighted:.2f} 倍"
         found.append(Inequality("accept larger than reject", Text(
             en=f"accept “{accept.text}” {size_text(accept)}, reject “{reject.text}” {size_text(reject)}: "
-               f"{ratio:.2f} times the area (limit {settings.choice_area_ratio:g})",
+               f"{ratio:.2f} times the area{allowed_en} (limit {settings.choice_area_ratio:g})",
             zh=f"接受“{accept.text}”{size_text(accept)}，拒绝“{reject.text}”{size_text(reject)}：面积为 {ratio:.2f} 倍"
-               f"（阈值 {settings.choice_area_ratio:g}）")))
-    accept_style, reject_style = control_style(accept), control_style(reject)
-    if accept_style == "button" and reject_style == "text":
-        found.append(Inequality("reject shown as plain text, accept as a button", Text(
-            en=f"accept “{accept.text}” is a button ({accept.cls}), reject “{reject.text}” a line of text "
-               f"({reject.cls})",
-            zh=f"接受“{accept.text}”为按钮（{accept.cls}），拒绝“{reject.text}”为普通文字（{reject.cls}）")))
+               f"{allowed_zh}（阈值 {settings.choice_area_ratio:g}）")))
+    accept_fill = reject_fill = None
+    if colours is not None:
+        accept_fill = has_fill(colours.accept_contrast, colours.accept_delta_e, settings)
+        reject_fill = has_fill(colours.reject_contrast, colours.reject_delta_e, settings)
+    if control_style(accept, accept_fill) == "button" and control_style(reject, reject_fill) == "text":
+        found.append(Inequality("reject shown as plain text, accept as a button", _style_detail(accept, reject, colours)))
     if colours is not None and highlighted(colours, settings):
         found.append(Inequality("accept highlighted by colour", Text(
             en=f"accept “{accept.text}” filled {colours.accept} on {colours.accept_around} (contrast "
@@ -343,12 +347,29 @@ def unequal_choice(accept: DialogControl, reject: DialogControl, colours: Contro
     return found
 
 
+def _style_detail(accept: DialogControl, reject: DialogControl, colours: ControlColours | None) -> Text:
+    if colours is None:
+        return Text(en=f"accept “{accept.text}” is a button ({accept.cls}), reject “{reject.text}” a line of text "
+                       f"({reject.cls})",
+                    zh=f"接受“{accept.text}”为按钮（{accept.cls}），拒绝“{reject.text}”为普通文字（{reject.cls}）")
+    return Text(en=f"accept “{accept.text}” is drawn as a button (filled {colours.accept} on {colours.accept_around}; "
+                   f"{accept.cls}), reject “{reject.text}” as plain text (no fill of its own on "
+                   f"{colours.reject_around}; {reject.cls})",
+                zh=f"接受“{accept.text}”显示为按钮（填充色 {colours.accept}，背景 {colours.accept_around}；{accept.cls}），"
+                   f"拒绝“{reject.text}”显示为普通文字（无填充色，背景 {colours.reject_around}；{reject.cls}）")
+
+
+def has_fill(contrast: float, delta_e: float, settings: RuleSettings) -> bool:
+    """A control has a fill of its own when it differs from its surroundings by at least `plain_max_contrast` or
+    10 ΔE; below both it is text or an outline on the dialog's background."""
+    return contrast >= settings.plain_max_contrast or delta_e >= PLAIN_DELTA_E
+
+
 def highlighted(colours: ControlColours, settings: RuleSettings) -> bool:
     """The accept control stands out from its surroundings while the reject control has no fill of its own."""
     stands_out = (colours.accept_contrast >= settings.highlight_min_contrast
                   or colours.accept_delta_e >= STANDS_OUT_DELTA_E)
-    plain = colours.reject_contrast < settings.plain_max_contrast and colours.reject_delta_e < PLAIN_DELTA_E
-    return stands_out and plain
+    return stands_out and not has_fill(colours.reject_contrast, colours.reject_delta_e, settings)
 
 
 ConsentMarker = ConsentDecision | ConsentDialogShown | ConsentRefusalUnavailable
@@ -370,18 +391,28 @@ def consent_dialogs(timeline: Timeline) -> list[ConsentMarker]:
     return found
 
 
-def _second_layer_detail(timeline: Timeline, marker: ConsentSecondLayer) -> Text:
-    first = marker.dialog
-    refusal = next((m for m in timeline.markers[timeline.position(marker) + 1:]
-                    if isinstance(m, (ConsentDecision, ConsentRefusalUnavailable))), None)
-    behind = (f"the refusal “{refusal.control.text}” is behind “{marker.control.text}”"
-              if isinstance(refusal, ConsentDecision) and refusal.decision == "refused"
-              else f"no refusal was found behind “{marker.control.text}” either")
-    behind_zh = (f"拒绝选项“{refusal.control.text}”在“{marker.control.text}”之后的页面"
-                 if isinstance(refusal, ConsentDecision) and refusal.decision == "refused"
-                 else f"“{marker.control.text}”之后也未找到拒绝选项")
-    return Text(en=f"the first screen offers {_label(first.accept)} and “{marker.control.text}”, no reject; {behind}",
-                zh=f"首层仅提供 {_label(first.accept)} 和“{marker.control.text}”，无拒绝选项；{behind_zh}")
+def refusal_behind(timeline: Timeline, layer: ConsentSecondLayer) -> ConsentDecision | None:
+    """The refusal a second screen offered: the next answer of the privacy dialog after the control that opened it,
+    when that answer was a refusal (the scenario refuses through it), else None (no refusal there either)."""
+    answer = next((m for m in timeline.markers[timeline.position(layer) + 1:]
+                   if isinstance(m, (ConsentDecision, ConsentRefusalUnavailable))), None)
+    return answer if isinstance(answer, ConsentDecision) and answer.decision == "refused" else None
+
+
+def rejects_on_a_second_screen(timeline: Timeline) -> Iterator[tuple[ConsentSecondLayer, ConsentDecision]]:
+    """Each first screen without a reject whose refusal the scenario found behind another control. One where none
+    was found is a dialog without a way to refuse (CN-CONSENT-UI, EU-GDPR-CONSENT-UI), not a hidden one."""
+    for layer in timeline.markers_of(ConsentSecondLayer):
+        refusal = refusal_behind(timeline, layer)
+        if refusal is not None:
+            yield layer, refusal
+
+
+def _second_layer_detail(layer: ConsentSecondLayer, refusal: ConsentDecision) -> Text:
+    more, found = layer.control.text, refusal.control.text
+    return Text(en=f"the first screen offers {_label(layer.dialog.accept)} and “{more}”, no reject; the refusal "
+                   f"“{found}” is behind “{more}”",
+                zh=f"首层仅提供 {_label(layer.dialog.accept)} 和“{more}”，无拒绝选项；拒绝选项“{found}”在“{more}”之后的页面")
 
 
 @rule(
@@ -401,14 +432,20 @@ def _second_layer_detail(timeline: Timeline, marker: ConsentSecondLayer) -> Text
 def unequal_choices(timeline: Timeline, settings: RuleSettings) -> Iterator[Violation]:
     """
     What it detects: in the app's privacy dialog and in its own permission dialogs, measured from the hierarchy as
-    the scenario found it: the accept (grant) control covers more than `choice_area_ratio` (1.5) times the reject
-    (decline) control's area; the accept control is a button while the reject control is a line of text or a link
-    (by widget class: Button, MaterialButton... against TextView); the refusal is only on a second screen (the
-    first shows accept and “Manage options” / 更多选项, no reject); on a PNG screenshot (a device's), the accept
-    control stands out by colour (WCAG contrast ≥ `highlight_min_contrast`, 3:1, or 40 ΔE) while the reject
-    control has no fill of its own (contrast < `plain_max_contrast`, 1.5:1, and under 10 ΔE); in a permission
-    dialog, a box other than “don't ask again” ticked before the user touched it (the privacy dialog's ticked boxes
-    are CN-CONSENT-UI's). Each finding carries its measurement.
+    the scenario found it and from the PNG screenshot taken with it (a device's, or the sandbox's): the accept
+    (grant) control covers more than `choice_area_ratio` (1.5) times the reject (decline) control's area, once the
+    width that a longer accept label needs is allowed for (wrap-content buttons “同意并继续” and “不同意” differ by
+    their labels: the width ratio is divided by the labels' length ratio, a wide character counting two and each
+    label padded by four, before it is multiplied by the height ratio); the accept control is drawn as a button
+    while the reject control is a line of text or a link (from the pixels: a fill of its own, or none, whatever the
+    widget class, so a borderless Button is text and a filled TextView a button; without a screenshot, by widget
+    class: Button, MaterialButton... against TextView); the refusal is only on a second screen (the first shows
+    accept and “Manage options” / 更多选项, no reject, and the refusal was found behind it: none there is
+    CN-CONSENT-UI's “no way to refuse”); the accept control stands out by colour (WCAG contrast ≥
+    `highlight_min_contrast`, 3:1, or 40 ΔE) while the reject control has no fill of its own (contrast <
+    `plain_max_contrast`, 1.5:1, and under 10 ΔE); in a permission dialog, a box other than “don't ask again”
+    ticked before the user touched it (the privacy dialog's ticked boxes are CN-CONSENT-UI's). Each finding carries
+    its measurement.
 
     Why it matters: a choice whose “yes” is big, coloured and first while its “no” is small grey text, or hidden a
     screen further, steers the user into agreeing: consent obtained that way is not the free, explicit choice the
@@ -428,9 +465,9 @@ def unequal_choices(timeline: Timeline, settings: RuleSettings) -> Iterator[Viol
         if dialog.accept is not None and dialog.reject is not None:
             for found in unequal_choice(dialog.accept, dialog.reject, dialog.colours, settings):
                 yield Violation(marker=marker, subject=f"privacy dialog: {found.criterion}", detail=found.detail)
-    for layer in timeline.markers_of(ConsentSecondLayer):
+    for layer, refusal in rejects_on_a_second_screen(timeline):
         yield Violation(marker=layer, subject="privacy dialog: reject only on a second screen",
-                        detail=_second_layer_detail(timeline, layer))
+                        detail=_second_layer_detail(layer, refusal))
     for showing in showings(timeline):
         if not is_permission_prompt(showing):
             continue
@@ -461,12 +498,19 @@ def unequal_choices(timeline: Timeline, settings: RuleSettings) -> Iterator[Viol
 )
 def consent_dialog_steering(timeline: Timeline, settings: RuleSettings) -> Iterator[Violation]:
     """
-    What it detects: the app's consent dialog, measured from the hierarchy and, on a device's PNG screenshot, its
-    pixels: the accept control covers more than `choice_area_ratio` (1.5) times the reject control's area; the
-    reject control is a line of text or a link while accept is a button; accept stands out by colour (contrast
-    ≥ `highlight_min_contrast` or 40 ΔE) while reject has no fill of its own (contrast < `plain_max_contrast` and
-    under 10 ΔE); the reject is reachable only through a second screen. (No reject at all, and pre-ticked boxes, are
-    EU-GDPR-CONSENT-UI.)
+    What it detects: the app's consent dialog, measured from the hierarchy and from its PNG screenshot's pixels (a
+    device's, or the sandbox's): the accept control covers more than `choice_area_ratio` (1.5) times the reject
+    control's area, once the width a longer accept label needs is allowed for; the reject control is drawn as a
+    line of text or a link while accept is a button (from the pixels: a fill of its own or none, whatever the
+    widget class; without a screenshot, from the class); accept stands out by colour (contrast ≥
+    `highlight_min_contrast` or 40 ΔE) while reject has no fill of its own (contrast < `plain_max_contrast` and
+    under 10 ΔE); the reject is reachable only through a second screen. (No reject at all — a second screen without
+    one included — and pre-ticked boxes are EU-GDPR-CONSENT-UI.) The same measurements as CN-CONSENT-UI-ASYMMETRY,
+    which also judges the app's permission dialogs. A rule of its own, by design, rather than sub-findings of
+    EU-GDPR-CONSENT-UI: that rule states that the dialog offers no free choice at all (no first-layer reject, a
+    pre-ticked box: a fact, with no threshold), while these are measurements against thresholds a lab may tune
+    (`choice_area_ratio`, `highlight_min_contrast`, `plain_max_contrast`); with their own id they can be suppressed
+    or tuned without silencing the other, and each rule's documentation carries its own criteria.
 
     Why it matters: refusing must be as easy as accepting; the Cookie Banner Taskforce of the EDPB found reject
     links beside accept buttons, colours that hide the reject, and rejects moved to a second layer to be deceptive
@@ -484,9 +528,9 @@ def consent_dialog_steering(timeline: Timeline, settings: RuleSettings) -> Itera
         if dialog.accept is not None and dialog.reject is not None:
             for found in unequal_choice(dialog.accept, dialog.reject, dialog.colours, settings):
                 yield Violation(marker=marker, subject=found.criterion, detail=found.detail)
-    for layer in timeline.markers_of(ConsentSecondLayer):
+    for layer, refusal in rejects_on_a_second_screen(timeline):
         yield Violation(marker=layer, subject="reject only on a second screen",
-                        detail=_second_layer_detail(timeline, layer))
+                        detail=_second_layer_detail(layer, refusal))
 
 
 # -- wording -------------------------------------------------------------------------------------------------------
@@ -575,14 +619,10 @@ def stated_purpose(timeline: Timeline, grant: PermissionDecision) -> StatedPurpo
         if screen is None:
             continue
         texts = screen.texts(timeline.app_package)
-        purpose = states_purpose([t for t in texts if speaks_of_permission([t]) or _names_group(t, grant.group)])
+        purpose = purpose_about(grant.group, texts)
         if purpose is not None:
             return StatedPurpose(purpose, Text(en="the app's screen at the request", zh="申请权限时的应用界面"))
     return None
-
-
-def _names_group(text: str, group: str) -> bool:
-    return prompt_group([text]) == group
 
 
 @rule(

@@ -176,13 +176,16 @@ def _check_suppressions(settings: RuleSettings, rules: list[Rule]) -> None:
 
 
 def _suppress(finding: Finding, settings: RuleSettings) -> Finding:
-    caller = None
+    """The finding marked with the reason of the first suppression that matches it: same rule, and the entry and
+    caller when the suppression names them. A caller is `app` for the app's own code, or an SDK by its name or its
+    package prefix (`Umeng` or `com.umeng`)."""
+    callers: set[str | None] = {None}
     if finding.caller is not None:
-        caller = "app" if finding.caller.origin == "app" else (finding.caller.sdk or finding.caller.package)
+        callers |= ({"app"} if finding.caller.origin == "app" else {finding.caller.sdk, finding.caller.package})
     for suppression in settings.suppressions:
         if (suppression.rule == finding.rule
                 and suppression.entry in (None, finding.entry)
-                and suppression.caller in (None, caller)):
+                and suppression.caller in callers):
             return finding.model_copy(update={"suppressed": suppression.reason})
     return finding
 

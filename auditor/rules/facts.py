@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from auditor.models import AppLaunched, HookKind, PermissionDecision, PIType, StepRef
 from auditor.permissions import group_of_permission, is_runtime_permission
+from auditor.sdk import Attribution, frame_class, is_own_code
 from auditor.timeline import Call, Timeline
 
 PI_TYPE_GROUPS: dict[PIType, str] = {
@@ -31,6 +32,18 @@ _SAME_REQUEST_S = 0.2
 
 def is_feature_step(step: StepRef | None) -> bool:
     return step is not None and step.name in FEATURE_STEPS
+
+
+def for_the_users_action(call: Call, timeline: Timeline, attribution: Attribution | None = None) -> bool:
+    """Made for what the user was doing: during a step in which the user used the app (a tap, an input...), by the
+    app's own code, or by an SDK the app's own code called on that same stack (the share or payment SDK behind the
+    button the user tapped). An SDK's own timer or thread running during the tap is not the user's doing."""
+    if not is_feature_step(call.state.step):
+        return False
+    if call.caller.origin == "app":
+        return True
+    return any((name := frame_class(frame)) is not None and is_own_code(name, timeline.app_package, attribution)
+               for frame in call.frames)
 
 
 @dataclass(frozen=True)
@@ -139,11 +152,16 @@ def hosts_of(call: Call) -> list[str]:
 
 def first_party_hosts(app_package: str, configured: list[str]) -> list[str]:
     """The publisher's hosts: those configured, else the domain the package name reverses to (com.example.shop ->
-    example.com, and its subdomains)."""
+    example.com, and its subdomains). The guess is often wrong (com.tencent.mm talks to qq.com), which is why a
+    rule that relies on it without configured hosts must not judge what the app's own code sends."""
     if configured:
         return [h.lower().lstrip(".") for h in configured]
+    return [reversed_domain(app_package)] if reversed_domain(app_package) else []
+
+
+def reversed_domain(app_package: str) -> str:
     parts = app_package.split(".")
-    return [f"{parts[1]}.{parts[0]}"] if len(parts) >= 2 else []
+    return f"{parts[1]}.{parts[0]}" if len(parts) >= 2 else ""
 
 
 def is_third_party(host: str, first_party: list[str]) -> bool:
@@ -198,6 +216,15 @@ def _forms(raw: str) -> list[tuple[str, str]]:
 _TARGET = re.compile(r"\b(?:cmp|pkg)=([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)")
 
 
+SYSTEM_UI_PACKAGES = frozenset({
+    "android", "com.android.settings", "com.android.permissioncontroller", "com.google.android.permissioncontroller",
+    "com.android.packageinstaller", "com.google.android.packageinstaller", "com.android.systemui",
+    "com.android.documentsui", "com.google.android.documentsui", "com.android.intentresolver",
+})
+"""The system's own screens an app sends the user to (the settings, the permission and install pages, the share
+chooser, the file picker): opening them wakes no other app."""
+
+
 def target_packages(call: Call) -> list[str]:
     """Packages an Intent-taking call addressed (from `cmp=pkg/.Class` or `pkg=pkg` in the Intent's text)."""
     found: dict[str, None] = {}
@@ -206,44 +233,3 @@ def target_packages(call: Call) -> list[str]:
             for package in _TARGET.findall(text or ""):
                 found.setdefault(package, None)
     return list(found)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# What a permission is about, in words an app would use to explain it
-
-SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
-    "LOCATION": ("location", "gps", "位置", "定位"),
-    "CAMERA": ("camera", "photo", "picture", "scan", "video", "相机", "摄像头", "拍照", "拍摄", "扫码", "扫一扫"),
-    "MICROPHONE": ("microphone", "audio", "voice", "record", "麦克风", "录音", "语音"),
-    "CONTACTS": ("contact", "address book", "通讯录", "联系人"),
-    "PHONE": ("phone", "call", "device id", "电话", "通话", "设备信息", "设备标识"),
-    "CALL_LOG": ("call log", "call history", "通话记录"),
-    "SMS": ("sms", "text message", "verification code", "短信", "验证码"),
-    "CALENDAR": ("calendar", "reminder", "日历", "日程", "提醒"),
-    "STORAGE": ("storage", "file", "photo", "media", "album", "存储", "文件", "相册", "照片"),
-    "READ_MEDIA_VISUAL": ("photo", "video", "album", "gallery", "相册", "照片", "视频"),
-    "READ_MEDIA_AURAL": ("music", "audio", "song", "音乐", "音频"),
-    "NEARBY_DEVICES": ("bluetooth", "nearby device", "蓝牙", "附近设备"),
-    "NOTIFICATIONS": ("notification", "notify", "通知", "消息提醒"),
-    "SENSORS": ("sensor", "heart", "body", "传感器", "心率"),
-    "ACTIVITY_RECOGNITION": ("activity", "step", "运动", "步数"),
-}
-
-
-PURPOSE_CUES = (" to ", " for ", "so that", "in order", "because", "need", "use", "lets ", "用于", "以便", "为了",
-                "需要", "用来", "便于", "方便", "以")
-"""Words that turn a mention of the data into a statement of what it is for."""
-
-
-def states_purpose(group: str, texts: list[str]) -> bool:
-    """Whether one of `texts` (one view's text each) says what permissions of `group` are for: it names the data
-    and gives a reason ("Shop uses your location to show nearby stores", "开启定位以推荐附近门店"). For a group we know
-    no words of: yes, so that an unknown group is never held against the app."""
-    words = SUBJECT_WORDS.get(group)
-    if not words:
-        return True
-    for text in texts:
-        folded = f" {text.casefold()} "
-        if any(word in folded for word in words) and any(cue in folded for cue in PURPOSE_CUES):
-            return True
-    return False

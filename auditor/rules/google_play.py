@@ -6,7 +6,9 @@ from typing import Iterator
 
 from auditor.models import ConsentDecision, Text
 from auditor.rules import facts
+from auditor.rules.dark_patterns import showings
 from auditor.rules.engine import Violation, rule
+from auditor.scenario.softask import states_purpose
 from auditor.timeline import Timeline
 
 PACK = "google-play"
@@ -27,7 +29,10 @@ PACK = "google-play"
 def request_before_disclosure(timeline: Timeline) -> Iterator[Violation]:
     """
     What it detects: a system permission dialog shown while the user had not accepted the app's own disclosure
-    and consent dialog (before it, or after the user refused it).
+    and consent dialog (before it, or after the user refused it), unless the dialog followed an in-app disclosure
+    for that permission the user accepted: the app's own permission dialog (a soft-ask) saying what the data is for
+    (the phrase list's `purpose`), answered with its grant control. A soft-ask without a purpose, or one the user
+    declined, is no disclosure accepted.
 
     Why it matters: Google Play requires the in-app disclosure, and the user's affirmative consent to it, to come
     before the runtime-permission request for the data it describes.
@@ -38,9 +43,12 @@ def request_before_disclosure(timeline: Timeline) -> Iterator[Violation]:
 
     References: the clauses listed with the rule.
     """
+    disclosed = {showing.system.seq for showing in showings(timeline)
+                 if showing.system is not None and showing.decision is not None
+                 and showing.decision.decision == "accepted" and states_purpose(showing.prompt.message) is not None}
     for decision in facts.permission_dialogs(timeline):
         state = timeline.states[timeline.position(decision)]
-        if state.consent != "accepted":
+        if state.consent != "accepted" and decision.seq not in disclosed:
             consent = state.consent_marker or timeline.first_marker_after(decision, ConsentDecision)
             yield Violation(marker=decision, subject=decision.group, decision=consent)
 

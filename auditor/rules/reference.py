@@ -50,11 +50,17 @@ SETTINGS_INTRO = """\
 ## Settings
 
 `--config FILE` reads rule settings from YAML; every field is optional and these are the defaults. `--category`
-on the command line overrides the file's `category`.
+on the command line overrides the file's `category`. A sandbox app folder's `consent-audit.yaml` is used when no
+`--config` is given. The run keeps a copy of the file it was judged by (`settings/` in the run directory), and
+`consent-audit report RUN_DIR` judges the run by it again unless given another. A bad file is one line naming its
+`file:line:column` and the problem, before anything runs.
 
 ```yaml
 category: shopping            # id, number, English or Chinese name (网上购物); enables CN-UNNECESSARY-PI
-first_party_hosts: [example.com]   # the publisher's hosts; default: the domain the package name reverses to
+first_party_hosts: [example.com]   # the publisher's hosts; without them CN-3P-SHARE judges only what SDKs send
+first_party_packages: [com.example.common]   # the app's own code outside its applicationId
+sdk_signatures:               # SDKs the shipped table lacks (in-house ones), in its schema; `lab:` names who says so
+  - {prefix: com.example.sdk, name: Example SDK, vendor: Example Inc., category: analytics, source: "lab:vendor contract"}
 overfreq:
   window_s: 30
   max_calls: {device-id: 5, location: 5, installed-apps: 3, running-apps: 3, clipboard: 3, default: 10}

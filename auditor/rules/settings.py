@@ -11,7 +11,8 @@ from pydantic import Field, ValidationError, field_validator
 
 from auditor.errors import InputError
 from auditor.models import Model, PIType, Text
-from auditor.yamlfile import load_documents, to_plain, validation_error
+from auditor.sdk import JAVA_PACKAGE, Attribution, SdkSignature, check_extra_signature
+from auditor.yamlfile import load_documents, position_of, to_plain, validation_error
 
 
 class AppCategory(Model):
@@ -99,7 +100,15 @@ class RuleSettings(Model):
     category: str | None = None
     """App category (id, number, Chinese or English name): enables CN-UNNECESSARY-PI."""
     first_party_hosts: list[str] = Field(default_factory=list)
-    """Hosts (and their subdomains) that belong to the app's publisher; other hosts are third parties."""
+    """Hosts (and their subdomains) that belong to the app's publisher; other hosts are third parties. When none are
+    given, CN-3P-SHARE takes the domain the package name reverses to as the publisher's and judges only what
+    third-party SDKs send (an app's own servers often have names of their own)."""
+    first_party_packages: list[str] = Field(default_factory=list)
+    """Java packages of the app's own code besides its applicationId (`com.example.common`): calls from them are the
+    app's, not an unknown SDK's."""
+    sdk_signatures: list[SdkSignature] = Field(default_factory=list)
+    """SDKs the shipped table lacks (in-house or lab-known ones), in its schema: `{prefix, name, vendor, category,
+    source}`, the source `lab:<who says so>`; they win over the table's entries for the same prefix."""
     overfreq: OverFrequency = Field(default_factory=OverFrequency)
     frequent_request_window_h: float = Field(default=48.0, gt=0)
     """CN-FREQ-REQUEST: a denied permission asked for again within this many hours (app-store standards: 48 h)."""
@@ -107,14 +116,17 @@ class RuleSettings(Model):
     """CN-DENY-EXIT: the app ending this soon after a refusal, with no stop asked for, is an exit because of it."""
     choice_area_ratio: float = Field(default=1.5, gt=1)
     """CN-CONSENT-UI-ASYMMETRY, EU-GDPR-CONSENT-UI-VISUAL: an accept (grant) control covering more than this many
-    times the reject (decline) control's area on screen is an unequal choice."""
+    times the reject (decline) control's area on screen, beyond the width its longer label needs, is an unequal
+    choice."""
     highlight_min_contrast: float = Field(default=3.0, ge=1)
-    """CN-CONSENT-UI-ASYMMETRY, EU-GDPR-CONSENT-UI-VISUAL, on PNG screenshots: the accept control stands out when its
-    fill's WCAG contrast ratio against what surrounds it is at least this (3:1, WCAG 2.1 SC 1.4.11's minimum for a
-    control to be seen), or its colour differs from it by 40 ΔE (CIE76) or more."""
+    """CN-CONSENT-UI-ASYMMETRY, EU-GDPR-CONSENT-UI-VISUAL, on the PNG screenshots (a device's, the sandbox's): the
+    accept control stands out when its fill's WCAG contrast ratio against what surrounds it is at least this (3:1,
+    WCAG 2.1 SC 1.4.11's minimum for a control to be seen), or its colour differs from it by 40 ΔE (CIE76) or
+    more."""
     plain_max_contrast: float = Field(default=1.5, ge=1)
     """... while the reject control has no fill of its own: its contrast ratio below this and its colour difference
-    below 10 ΔE (a text link or an outline on the dialog's background)."""
+    below 10 ΔE (a text link or an outline on the dialog's background). The same test tells a control drawn as a
+    button (a fill of its own) from one drawn as text, whatever its widget class."""
     nag_min_rounds: int = Field(default=2, ge=1)
     """CN-NAG-LOOP: this many attempts in a row to go on without granting, each met again by the app's permission
     dialog (or by the system request for a permission already denied), make a nag loop."""
@@ -123,8 +135,24 @@ class RuleSettings(Model):
     consumers, compared with the purpose the app stated."""
     suppressions: list[Suppression] = Field(default_factory=list)
 
+    @field_validator("first_party_packages")
+    @classmethod
+    def _java_packages(cls, packages: list[str]) -> list[str]:
+        for package in packages:
+            if not JAVA_PACKAGE.fullmatch(package):
+                raise ValueError(f"{package!r} is not a Java package (com.example.common)")
+        return packages
+
+    @field_validator("sdk_signatures")
+    @classmethod
+    def _checked_signatures(cls, signatures: list[SdkSignature]) -> list[SdkSignature]:
+        return [check_extra_signature(signature) for signature in signatures]
+
     def resolved_category(self) -> AppCategory | None:
         return find_category(self.category) if self.category else None
+
+    def attribution(self) -> Attribution:
+        return Attribution(own_packages=tuple(self.first_party_packages), extra_sdks=tuple(self.sdk_signatures))
 
 
 def load_settings(path: Path | None, category: str | None = None) -> RuleSettings:
@@ -138,7 +166,19 @@ def load_settings(path: Path | None, category: str | None = None) -> RuleSetting
             settings = RuleSettings.model_validate(to_plain(documents[0]))
         except ValidationError as exc:
             raise validation_error(exc, documents[0], str(path)) from None
+        _check_suppressed_rules(settings, documents[0], str(path))
     if category is not None:
         settings = settings.model_copy(update={"category": category})
     settings.resolved_category()  # an unknown category is a usage error now, not after the run
     return settings
+
+
+def _check_suppressed_rules(settings: RuleSettings, document: object, file: str) -> None:
+    """A suppression must name a rule that exists: a typo would silently suppress nothing."""
+    from auditor.rules.engine import all_rules
+
+    known = {rule.id for rule in all_rules()}
+    for index, suppression in enumerate(settings.suppressions):
+        if suppression.rule not in known:
+            raise InputError(f"suppressions.{index}.rule: no rule {suppression.rule!r} (`consent-audit rules` lists "
+                             "them)", where=str(position_of(document, ["suppressions", index, "rule"], file)))

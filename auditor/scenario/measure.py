@@ -1,6 +1,7 @@
-"""Measuring how a dialog presents its two choices: what each control looks like in the hierarchy (a button, a line
-of text, an icon), how much of the screen each covers, and, on a PNG screenshot, how strongly each stands out by
-colour from what surrounds it.
+"""Measuring how a dialog presents its two choices: what each control looks like (a button, a line of text, an icon:
+from the screenshot's pixels when there is one, else from the widget class), how much of the screen each covers
+against what its label needs, and, on the PNG screenshot (a device's, or the sandbox's), how strongly each stands
+out by colour from what surrounds it.
 
 Everything here is a measurement, not a judgement: the rules compare the numbers with their thresholds.
 """
@@ -26,10 +27,20 @@ _IMAGE_CLASSES = ("imageview",)
 _CONTAINER_CLASSES = ("layout", "viewgroup", "cardview", "android.view.view")
 
 
-def control_style(control: DialogControl) -> ControlStyle:
-    """How the control is drawn, from its widget class: `button` (Button and its kin), `text` (a TextView with a
-    click listener: plain text or a link), `image` (an icon such as a close cross), `container` (a layout made
-    clickable, whose look the hierarchy does not tell), `unknown`."""
+def control_style(control: DialogControl, has_fill: bool | None = None) -> ControlStyle:
+    """How the control is drawn. From a screenshot's pixels when they are known (`has_fill`: whether the control has
+    a fill of its own against its surroundings): a clickable view with a fill is drawn as a `button`, one without
+    as `text` (a link, a borderless button), whatever its class; an icon stays an `image`. Otherwise from its
+    widget class: `button` (Button and its kin), `text` (a TextView with a click listener: plain text or a link),
+    `image` (an icon such as a close cross), `container` (a layout made clickable, whose look the hierarchy does not
+    tell), `unknown`."""
+    by_class = _style_by_class(control)
+    if has_fill is None or by_class == "image":
+        return by_class
+    return "button" if has_fill else "text"
+
+
+def _style_by_class(control: DialogControl) -> ControlStyle:
     name = control.cls.lower()
     short = name.rsplit(".", 1)[-1]
     if any(part in short for part in _BUTTON_CLASSES):
@@ -53,19 +64,60 @@ def size_text(control: DialogControl) -> str:
     return f"{max(0, right - left)}×{max(0, bottom - top)} px"
 
 
+LABEL_PADDING_UNITS = 4
+"""What a control's padding adds to its label's width, in narrow characters (Material buttons: 16 dp each side,
+about two characters of 14 sp text)."""
+
+
+def label_units(text: str) -> int:
+    """A label's width in narrow characters: a wide (CJK) character counts two."""
+    return sum(2 if ord(char) >= 0x1100 else 1 for char in text)
+
+
 @dataclass(frozen=True)
 class ChoiceSizes:
-    accept_area: int
-    reject_area: int
+    """The two controls' sizes. A control sized to its label (wrap content) is wider for a longer label: that part of
+    the width difference says nothing about steering, so `weighted` divides the width ratio by what the labels
+    explain (their length ratio, padding included) before multiplying by the height ratio."""
+
+    accept: tuple[int, int]
+    """Width and height, px."""
+    reject: tuple[int, int]
+    label_ratio: float
+    """How much wider the accept label needs to be than the reject label (at least 1)."""
+
+    @property
+    def accept_area(self) -> int:
+        return self.accept[0] * self.accept[1]
+
+    @property
+    def reject_area(self) -> int:
+        return self.reject[0] * self.reject[1]
 
     @property
     def ratio(self) -> float | None:
         """Accept area over reject area; None when the reject control has no size on screen."""
         return self.accept_area / self.reject_area if self.reject_area else None
 
+    @property
+    def weighted(self) -> float | None:
+        """The area ratio with the width the longer accept label needs allowed for; None as for `ratio`."""
+        if not self.reject_area:
+            return None
+        width_ratio = self.accept[0] / self.reject[0]
+        if width_ratio > 1:
+            width_ratio = max(1.0, width_ratio / self.label_ratio)
+        return width_ratio * self.accept[1] / self.reject[1]
+
 
 def choice_sizes(accept: DialogControl, reject: DialogControl) -> ChoiceSizes:
-    return ChoiceSizes(area(accept), area(reject))
+    needed = (label_units(accept.text) + LABEL_PADDING_UNITS) / (label_units(reject.text) + LABEL_PADDING_UNITS)
+    return ChoiceSizes(_size(accept), _size(reject), max(1.0, needed))
+
+
+def _size(control: DialogControl) -> tuple[int, int]:
+    left, top, right, bottom = control.bounds
+    return max(0, right - left), max(0, bottom - top)
 
 
 # --------------------------------------------------------------------------------------------
@@ -77,12 +129,24 @@ _QUANTUM = 8
 """Colours are counted in steps of this much per channel, so anti-aliasing and gradients do not split a fill."""
 
 RGB = tuple[int, int, int]
+_MIN_RING = 64
+"""Fewer pixels than this around a control, once the window's edges and the other controls are left out, say
+nothing of its surroundings."""
+_COVERED = (1, 2, 3)
+"""Marks what controls cover when the window's background is counted (a colour no screen draws on purpose)."""
 
 
-def measure_colours(png: bytes, accept: DialogControl, reject: DialogControl) -> ControlColours | None:
+Box = tuple[int, int, int, int]
+
+
+def measure_colours(png: bytes, accept: DialogControl, reject: DialogControl,
+                    hierarchy: str | None = None) -> ControlColours | None:
     """Each control's dominant colour and that of the band around it, on a PNG screenshot whose pixels map 1:1 to
-    the hierarchy's coordinates (as a device's screenshot does); None when the image cannot be read or a control
-    lies outside it."""
+    the hierarchy's coordinates (as a device's screenshot does, and the sandbox's); None when the image cannot be
+    read or a control lies outside it. With the `hierarchy` the screenshot was taken with, the band is what lies
+    behind the control: it keeps to the window the control is drawn in (a control at a dialog's edge is surrounded
+    by the dialog, not by the dimmed screen beyond it) and leaves out the other controls next to it (stacked
+    buttons do not make each other's surroundings)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -90,8 +154,9 @@ def measure_colours(png: bytes, accept: DialogControl, reject: DialogControl) ->
             image = opened.convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError):
         return None
-    accept_colours = _fill_and_around(image, accept)
-    reject_colours = _fill_and_around(image, reject)
+    windows = _windows(hierarchy)
+    accept_colours = _fill_and_around(image, accept, windows)
+    reject_colours = _fill_and_around(image, reject, windows)
     if accept_colours is None or reject_colours is None:
         return None
     (accept_fill, accept_around), (reject_fill, reject_around) = accept_colours, reject_colours
@@ -105,25 +170,80 @@ def measure_colours(png: bytes, accept: DialogControl, reject: DialogControl) ->
     )
 
 
-def _fill_and_around(image: Image.Image, control: DialogControl) -> tuple[RGB, RGB] | None:
+@dataclass(frozen=True)
+class _Window:
+    box: Box
+    controls: tuple[Box, ...]
+    """The bounds of every tappable or tickable view in it."""
+
+
+def _windows(hierarchy: str | None) -> list[_Window]:
+    """The screen's windows, topmost first, with their controls; none without a (readable) hierarchy."""
+    if not hierarchy:
+        return []
+    from auditor.errors import DeviceError
+    from auditor.scenario.hierarchy import parse_hierarchy
+
+    try:
+        parsed = parse_hierarchy(hierarchy)
+    except DeviceError:
+        return []
+    return [_Window(parsed.window_bounds(window).as_tuple(),
+                    tuple(node.bounds.as_tuple() for node in parsed.window_nodes(window)
+                          if node.clickable or node.checkable))
+            for window in parsed.windows_top_down()]
+
+
+def _fill_and_around(image: Image.Image, control: DialogControl, windows: list[_Window]) -> tuple[RGB, RGB] | None:
+    from PIL import Image, ImageDraw
+
     width, height = image.size
     left, top, right, bottom = control.bounds
-    left, top, right, bottom = max(0, left), max(0, top), min(width, right), min(height, bottom)
+    x, y = (left + right) // 2, (top + bottom) // 2
+    window = next((w for w in windows if w.box[0] <= x < w.box[2] and w.box[1] <= y < w.box[3]), None)
+    low_x, low_y, high_x, high_y = window.box if window is not None else (0, 0, width, height)
+    low_x, low_y, high_x, high_y = max(0, low_x), max(0, low_y), min(width, high_x), min(height, high_y)
+    left, top, right, bottom = max(low_x, left), max(low_y, top), min(high_x, right), min(high_y, bottom)
     if right - left < 2 or bottom - top < 2:
         return None
     band = max(8, round((bottom - top) * _BAND))
-    outer_left, outer_top = max(0, left - band), max(0, top - band)
-    outer_right, outer_bottom = min(width, right + band), min(height, bottom + band)
-    ring_boxes = [
-        (outer_left, outer_top, outer_right, top),          # above
-        (outer_left, bottom, outer_right, outer_bottom),    # below
-        (outer_left, top, left, bottom),                    # left
-        (right, top, outer_right, bottom),                  # right
-    ]
-    ring = [pixel for box in ring_boxes if box[2] > box[0] and box[3] > box[1] for pixel in _pixels(image, box)]
+    outer: Box = (max(low_x, left - band), max(low_y, top - band), min(high_x, right + band), min(high_y, bottom + band))
+    mask = Image.new("L", (outer[2] - outer[0], outer[3] - outer[1]), 255)
+    draw = ImageDraw.Draw(mask)
+    own = (left, top, right, bottom)
+    neighbours = [box for box in (window.controls if window is not None else ())
+                  if not _inside(own, box) and not _inside(box, own)]
+    for box in (own, *neighbours):
+        draw.rectangle((box[0] - outer[0], box[1] - outer[1], box[2] - outer[0] - 1, box[3] - outer[1] - 1), fill=0)
+    ring = [pixel for pixel, keep in zip(_pixels(image, outer), mask.tobytes(), strict=True) if keep]
+    if len(ring) < _MIN_RING and window is not None:
+        # Hemmed in by the window's edges and its neighbours (the last of stacked buttons): what lies behind it is
+        # the window's own background, the colour of what no control covers.
+        behind = _background(image, window, (own, *neighbours))
+        return (_dominant(_pixels(image, own)), behind) if behind is not None else None
     if not ring:
         return None
-    return _dominant(_pixels(image, (left, top, right, bottom))), _dominant(ring)
+    return _dominant(_pixels(image, own)), _dominant(ring)
+
+
+def _background(image: Image.Image, window: _Window, covered: tuple[Box, ...]) -> RGB | None:
+    from PIL import ImageDraw
+
+    box = window.box
+    if box[2] - box[0] < 2 or box[3] - box[1] < 2:
+        return None
+    region = image.crop(box)
+    draw = ImageDraw.Draw(region)
+    for left, top, right, bottom in covered:
+        draw.rectangle((left - box[0], top - box[1], right - box[0] - 1, bottom - box[1] - 1), fill=_COVERED)
+    found = region.getcolors(maxcolors=region.width * region.height) or []
+    counts: list[tuple[int, RGB]] = [(count, (colour[0], colour[1], colour[2])) for count, colour in found
+                                     if isinstance(colour, tuple) and colour[:3] != _COVERED]
+    return _dominant_of(counts) if counts else None
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def _pixels(image: Image.Image, box: tuple[int, int, int, int]) -> list[RGB]:
@@ -132,12 +252,21 @@ def _pixels(image: Image.Image, box: tuple[int, int, int, int]) -> list[RGB]:
 
 
 def _dominant(pixels: list[RGB]) -> RGB:
+    return _dominant_of([(count, colour) for colour, count in Counter(pixels).items()])
+
+
+def _dominant_of(counts: list[tuple[int, RGB]]) -> RGB:
     """The most common colour, counted in quantised steps, returned as the mean of the pixels in the winning step."""
-    buckets: Counter[RGB] = Counter((r // _QUANTUM, g // _QUANTUM, b // _QUANTUM) for r, g, b in pixels)
+    buckets: Counter[RGB] = Counter()
+    for count, (r, g, b) in counts:
+        buckets[(r // _QUANTUM, g // _QUANTUM, b // _QUANTUM)] += count
     winner = buckets.most_common(1)[0][0]
-    chosen = [p for p in pixels if (p[0] // _QUANTUM, p[1] // _QUANTUM, p[2] // _QUANTUM) == winner]
-    return (round(sum(p[0] for p in chosen) / len(chosen)), round(sum(p[1] for p in chosen) / len(chosen)),
-            round(sum(p[2] for p in chosen) / len(chosen)))
+    chosen = [(count, colour) for count, colour in counts
+              if (colour[0] // _QUANTUM, colour[1] // _QUANTUM, colour[2] // _QUANTUM) == winner]
+    total = sum(count for count, _ in chosen)
+    return (round(sum(count * colour[0] for count, colour in chosen) / total),
+            round(sum(count * colour[1] for count, colour in chosen) / total),
+            round(sum(count * colour[2] for count, colour in chosen) / total))
 
 
 def _linear(value: int) -> float:

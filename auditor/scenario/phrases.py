@@ -29,6 +29,8 @@ class PhraseGroup(Model):
     zh: list[str] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     """Texts the group must match; the tests check every one."""
+    counterexamples: list[str] = Field(default_factory=list)
+    """Texts close to the group's that it must not match (near misses); the tests check every one."""
     sources: list[str] = Field(min_length=1)
 
 

@@ -1019,12 +1019,12 @@ class ScenarioRunner:
         return self.recorder.mark(ScreenshotTaken, path=path, hierarchy=hierarchy_path)
 
     def _colours(self, accept: DialogControl | None, reject: DialogControl | None) -> ControlColours | None:
-        """The two controls' colours on the screenshot just taken, when it is a PNG (a device's; the sandbox draws
-        SVG wireframes, which carry no colours of the app)."""
+        """The two controls' colours on the screenshot just taken, when it is a PNG (a device's, and the sandbox's,
+        drawn with the colours the app set)."""
         shot = self._last_shot
         if accept is None or reject is None or shot is None or shot.mime != "image/png":
             return None
-        return measure_colours(shot.data, accept, reject)
+        return measure_colours(shot.data, accept, reject, self._last_source)
 
     # The app's own permission dialogs --------------------------------------------------------------------------
     def _app_package(self) -> str:

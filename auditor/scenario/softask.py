@@ -17,10 +17,19 @@ Permission prompt
     ("Allow X to record audio?"), else from the words of each group.
 
 Imitation of the system dialog
-    A prompt whose question is worded as the runtime-permission dialog's ("Allow <app> to <do>?", "要允许“<app>”
-    <do>吗？", naming a permission group), and all of whose two or more controls carry the system dialog's labels
-    (Allow, Don't allow, While using the app, Only this time, 允许, 拒绝, 仅在使用中允许...), at least one of them a
-    refusal: what the user reads as the system asking is the app.
+    A prompt laid out and worded as the runtime-permission dialog: its question has the system's exact shape
+    ("Allow <app> to access…/take pictures…/record audio?", "要允许“<app>”访问…吗？", naming a permission group; an
+    app's own question with a purpose, "Allow notifications to get delivery updates?", is not that shape), it says
+    nothing besides the question but short labels (a title, "Precise", "1 of 3": the system's dialog has no
+    explanation of the app's), and all of its two or more controls carry the system dialog's labels (Allow, Don't
+    allow, While using the app, Only this time, 允许, 拒绝, 仅在使用中允许...), at least one of them a refusal: what
+    the user reads as the system asking is the app.
+
+Purpose
+    What the app says a permission is for is read with one list of words (`purpose` in the phrase data): a purpose
+    clause ("to show stores near you", 用于…, 以便…), never the system dialog's question itself. Texts around a
+    request count when they are about its permission: they name the data in the group's words or speak of a
+    permission; the app's own permission dialog is about its group.
 """
 
 from __future__ import annotations
@@ -41,6 +50,9 @@ MAX_CONTROL_AREA_SHARE = 0.5
 """A clickable view covering more of its window than this is a container, not a control."""
 MIN_DIALOG_ROOT_OFFSET = 1
 """A window whose root starts this far (px) from the screen's top-left corner is drawn over the screen."""
+MAX_IMITATION_SIDE_TEXT = 30
+"""Besides its question, the system dialog shows only labels this short (a title, "Precise", "Don't ask again",
+"1 of 3"); an app's dialog that explains itself in a sentence is not posing as the system."""
 
 GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "LOCATION": ("location", "gps", "nearby", "near you", "位置", "定位", "附近"),
@@ -135,6 +147,21 @@ def states_purpose(texts: list[str]) -> str | None:
     return next((text for text in texts if purpose.matches(text) and not question.matches(text)), None)
 
 
+def names_group(text: str, group: str) -> bool:
+    """Whether a text names what permissions of `group` are about, in the system's wording or the group's words."""
+    if classify_permission_message(text).group == group:
+        return True
+    folded = fold_text(text).lower()
+    return any(word in folded for word in GROUP_WORDS.get(group, ()))
+
+
+def purpose_about(group: str, texts: list[str]) -> str | None:
+    """The first of `texts` (what the app showed around a request for `group`) that is about that permission (names
+    its data, or speaks of a permission without naming another's) and says what it is for; None when none does."""
+    return states_purpose([text for text in texts if names_group(text, group) or (
+        speaks_of_permission([text]) and prompt_group([text]) == UNKNOWN_GROUP)])
+
+
 @dataclass(frozen=True)
 class Imitation:
     question: str
@@ -150,6 +177,8 @@ def imitation_of(prompt: PermissionPromptInfo) -> Imitation | None:
                      if question_words.matches(text) and classify_permission_message(text).group != UNKNOWN_GROUP),
                     None)
     if question is None or len(prompt.controls) < 2:
+        return None
+    if any(len(fold_text(text)) > MAX_IMITATION_SIDE_TEXT for text in prompt.message if text != question):
         return None
     labels = tuple(control.text for control in prompt.controls)
     system = phrases("system_button")

@@ -27,6 +27,7 @@ from auditor.models import (
     StepRef,
     StepStarted,
 )
+from auditor.sdk import Attribution
 from auditor.timeline import ScreenText, Timeline, build_timeline
 
 APP = "com.example.shop"
@@ -156,5 +157,7 @@ class RunBuilder:
             control=control("Don’t allow" if decision.startswith("denied") else "Allow"),
         )
 
-    def timeline(self, catalog: Catalog | None = None, package: str = APP) -> Timeline:
-        return build_timeline(self.events, self.markers, self.stacks, catalog or load_catalog(), package, self.screens)
+    def timeline(self, catalog: Catalog | None = None, package: str = APP,
+                 attribution: Attribution | None = None) -> Timeline:
+        return build_timeline(self.events, self.markers, self.stacks, catalog or load_catalog(), package, self.screens,
+                              attribution)

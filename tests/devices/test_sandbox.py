@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from PIL import Image
 
 from auditor.devices.base import ProcessInfo
 from auditor.errors import StepFailed
@@ -228,18 +230,18 @@ def test_home_screen_shows_when_the_app_is_not_running(probe: Sandbox) -> None:
         probe.backend.driver.input_text(540, 1200, "x")
 
 
-def test_screenshot_is_an_svg_wireframe_that_escapes_app_text(probe: Sandbox) -> None:
+def test_screenshot_is_a_png_of_the_screen_as_a_device_takes_it(probe: Sandbox) -> None:
     probe.launch()
     probe.tap(PROBE + "hostile")
     probe.tap(PROBE + "show_dialog")
     shot = probe.backend.driver.screenshot()
-    assert shot.mime == "image/svg+xml" and shot.extension == "svg"
-    svg = etree.fromstring(shot.data)
-    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
-    assert not [element for element in svg.iter() if isinstance(element.tag, str) and "script" in element.tag]
-    texts = [element.text or "" for element in svg.iter("{http://www.w3.org/2000/svg}text")]
-    assert HOSTILE in "".join(texts)
-    assert {"Accept", "Decline", "Later", "Terms", "Send me offers"} <= set(texts)
+    assert shot.mime == "image/png" and shot.extension == "png"
+    image = Image.open(io.BytesIO(shot.data)).convert("RGB")
+    assert image.size == (1080, 2400)
+    dialog = etree.fromstring(probe.backend.driver.dump_hierarchy().encode()).findall("node")[-1]
+    left, top, right, bottom = (int(v) for v in re.findall(r"-?\d+", dialog.get("bounds", "")))
+    assert image.getpixel(((left + right) // 2, top + 30)) == (255, 255, 255), "the dialog, drawn on top"
+    assert image.getpixel((5, 5)) == (166, 166, 166), "the activity under it, dimmed"
 
 
 def _luhn_valid(number: str) -> bool:

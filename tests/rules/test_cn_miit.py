@@ -192,6 +192,21 @@ def test_two_callers_each_under_the_limit_are_not_added_up(catalog):
     assert findings(run, catalog, "CN-OVERFREQ") == []
 
 
+# First-party code packages ----------------------------------------------------------------------------------------
+
+def test_code_in_a_declared_first_party_package_is_the_apps_own(catalog):
+    common = "com.example.common.DeviceInfo.collect(DeviceInfo.java:20)"
+    run = launched()
+    run.call("settings.android-id", frames=[common])
+    [sdk] = findings(run, catalog, "CN-SDK-PRECONSENT")
+    assert sdk.caller.sdk == "com.example", "undeclared, another package is an unknown SDK"
+    settings = RuleSettings(first_party_packages=["com.example.common"])
+    timeline = run.timeline(catalog, attribution=settings.attribution())
+    by_rule = {f.rule: f for f in analyse(timeline, [r for r in all_rules() if r.id.endswith("PRECONSENT-COLLECT")
+                                                      or r.id == "CN-SDK-PRECONSENT"], settings).findings}
+    assert set(by_rule) == {"CN-PRECONSENT-COLLECT"} and by_rule["CN-PRECONSENT-COLLECT"].caller.origin == "app"
+
+
 # CN-UNNECESSARY-PI -------------------------------------------------------------------------------------------------
 
 def test_information_outside_the_category_is_flagged(catalog):
@@ -211,6 +226,20 @@ def test_necessary_information_and_blocked_attempts_are_not_flagged(catalog):
     run.call("location.last-known", frames=[APP_FRAME])
     run.call("apps.installed-packages", threw="java.lang.SecurityException")
     assert findings(run, catalog, "CN-UNNECESSARY-PI", RuleSettings(category="maps")) == []
+
+
+def test_a_read_during_a_tap_is_opted_into_only_when_the_apps_code_made_it(catalog):
+    shopping = RuleSettings(category="shopping")
+    run = launched()
+    run.consent("accepted")
+    run.step("tapOn")
+    run.call("apps.installed-packages", frames=[APP_FRAME])  # the app's own feature: the user's doing
+    run.call("apps.installed-packages", frames=[SDK_FRAME, APP_FRAME])  # an SDK the app called on that tap
+    assert findings(run, catalog, "CN-UNNECESSARY-PI", shopping) == []
+    timer = "com.adsdk.Beacon$1.run(Beacon.java:40)"
+    run.call("apps.installed-packages", frames=[SDK_FRAME, timer, "java.util.TimerThread.run(Timer.java:516)"])
+    [finding] = findings(run, catalog, "CN-UNNECESSARY-PI", shopping)
+    assert (finding.caller.sdk, finding.count) == ("com.adsdk", 1), "an SDK's own timer firing during the tap"
 
 
 def test_without_a_category_the_rule_says_it_was_not_evaluated(catalog):
@@ -302,6 +331,50 @@ def test_the_system_dialogs_own_text_is_not_a_purpose_and_uncaptured_dialogs_are
     run.screen({"com.android.permissioncontroller": ["Allow Shop to access this device’s location?"]})
     run.permission("denied", "LOCATION", [FINE, COARSE])
     assert len(findings(run, catalog, "CN-NO-PURPOSE")) == 1
+
+
+AUDIO = "android.permission.RECORD_AUDIO"
+
+
+@pytest.mark.parametrize(("group", "permissions", "texts"), [
+    ("MICROPHONE", [AUDIO], ["Allow Pushy Shop to record audio?"]),
+    ("CAMERA", [CAMERA], ["提示", "需要相机权限"]),
+    ("CAMERA", [CAMERA], ["Camera unavailable. Use another device"]),
+    ("LOCATION", [FINE, COARSE], ["Shop needs access to your location"]),
+    ("LOCATION", [FINE, COARSE], ["Location", "Tap Allow to continue to the app"]),
+    ("LOCATION", [FINE, COARSE], ["Location permission needed to unlock all features"]),
+    ("LOCATION", [FINE, COARSE], ["必须开启定位权限才能继续使用本应用"]),
+    ("CAMERA", [CAMERA], ["您可以在设置中开启相机权限"]),
+])
+def test_asking_naming_or_requiring_the_data_is_no_purpose(catalog, group, permissions, texts):
+    """What the app drew (an imitation of the system question, a demand, a notice) says what is wanted, not why."""
+    run = launched()
+    run.consent("accepted")
+    run.screen({APP: texts})
+    run.permission("denied", group, permissions)
+    assert [f.subject for f in findings(run, catalog, "CN-NO-PURPOSE")] == [group], texts
+
+
+@pytest.mark.parametrize(("group", "permissions", "texts"), [
+    ("MICROPHONE", [AUDIO], ["Search by voice", "Shop uses the microphone so that you can search by voice"]),
+    ("CAMERA", [CAMERA], ["扫码功能需要使用相机"]),
+    ("LOCATION", [FINE, COARSE], ["Location helps us find the stores nearest to you"]),
+    ("LOCATION", [FINE, COARSE], ["开启定位权限才能使用附近门店功能"]),
+])
+def test_a_purpose_about_the_permission_on_screen_satisfies_the_rule(catalog, group, permissions, texts):
+    run = launched()
+    run.consent("accepted")
+    run.screen({APP: texts})
+    run.permission("granted", group, permissions)
+    assert findings(run, catalog, "CN-NO-PURPOSE") == [], texts
+
+
+def test_a_purpose_about_other_data_does_not_explain_this_permission(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.screen({APP: ["Turn on notifications to get delivery updates"]})
+    run.permission("denied", "LOCATION", [FINE, COARSE])
+    assert [f.subject for f in findings(run, catalog, "CN-NO-PURPOSE")] == ["LOCATION"]
 
 
 # CN-FREQ-REQUEST ---------------------------------------------------------------------------------------------------
@@ -462,6 +535,53 @@ def test_first_party_hosts_and_urls_without_identifiers_and_after_consent_are_no
     assert findings(run2, catalog, "CN-3P-SHARE", configured) == []
 
 
+@pytest.mark.parametrize(("form", "encode"), [
+    ("SHA-1", lambda v: hashlib.sha1(v.encode()).hexdigest()),
+    ("SHA-256", lambda v: hashlib.sha256(v.encode()).hexdigest().upper()),
+])
+def test_hashed_identifiers_are_recognised_by_their_hash(catalog, form, encode):
+    run = launched()
+    run.call("settings.android-id", ret="3f6b********b57", raw=ANDROID_ID)
+    run.call("network.url-open", receiver=f"https://ads.example.net/t?h={encode(ANDROID_ID)}")
+    [finding] = findings(run, catalog, "CN-3P-SHARE")
+    assert finding.detail.en.startswith(f"android-id ({form}) sent to ads.example.net")
+
+
+def test_identifiers_sent_after_a_refusal_are_flagged_in_the_refused_phase(catalog):
+    run = launched()
+    run.call("settings.android-id", ret="3f6b********b57", raw=ANDROID_ID)
+    run.consent("refused")
+    run.call("network.url-open", receiver=f"https://ads.example.net/t?aid={ANDROID_ID}")
+    [finding] = findings(run, catalog, "CN-3P-SHARE")
+    assert finding.phase == "refused"
+
+
+def test_without_declared_hosts_only_what_sdks_send_is_judged_and_the_finding_says_why(catalog):
+    run = launched()
+    run.call("settings.android-id", ret="3f6b********b57", raw=ANDROID_ID)
+    # The app's own code, to a server whose name the package does not give away (com.example.shop -> example.com).
+    run.call("network.url-open", frames=[APP_FRAME], receiver=f"https://api.shopcdn.cn/login?aid={ANDROID_ID}")
+    assert findings(run, catalog, "CN-3P-SHARE") == []
+    run.call("network.url-open", receiver=f"https://ads.example.net/t?aid={ANDROID_ID}")
+    [finding] = findings(run, catalog, "CN-3P-SHARE")
+    assert finding.caller.sdk == "com.adsdk"
+    assert finding.detail.en == ("android-id (as is) sent to ads.example.net (deemed a third party: not "
+                                 "under example.com, the domain the package name reverses to; declare the "
+                                 "publisher's own hosts with `first_party_hosts` in --config)")
+
+
+def test_with_declared_hosts_the_apps_own_code_is_judged_too(catalog):
+    run = launched()
+    run.call("settings.android-id", ret="3f6b********b57", raw=ANDROID_ID)
+    run.call("network.url-open", frames=[APP_FRAME], receiver=f"https://api.shopcdn.cn/login?aid={ANDROID_ID}")
+    run.call("network.url-open", frames=[APP_FRAME], receiver=f"https://t.tracker.io/p?aid={ANDROID_ID}")
+    declared = RuleSettings(first_party_hosts=["shopcdn.cn"])
+    [finding] = findings(run, catalog, "CN-3P-SHARE", declared)
+    assert finding.caller.origin == "app"
+    assert finding.detail.en == ("android-id (as is) sent to t.tracker.io (deemed a third party: not under "
+                                 "the configured first_party_hosts (shopcdn.cn))")
+
+
 # CN-AUTOSTART ------------------------------------------------------------------------------------------------------
 
 def test_starting_another_apps_service_is_flagged(catalog):
@@ -469,6 +589,39 @@ def test_starting_another_apps_service_is_flagged(catalog):
     run.call("components.start-service", args=["Intent { cmp=com.other.app/.push.PushService }"], ret=None)
     [finding] = findings(run, catalog, "CN-AUTOSTART")
     assert finding.detail.en == "to com.other.app"
+
+
+SHARE = "Intent { act=android.intent.action.SEND typ=text/plain pkg=com.tencent.mm }"
+
+
+def test_a_share_the_user_tapped_is_not_autostart_but_an_sdks_own_start_during_the_tap_is(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.step("tapOn")
+    run.call("components.start-service", frames=[APP_FRAME], args=[SHARE], ret=None)
+    run.call("components.start-service", frames=[SDK_FRAME, APP_FRAME], args=[SHARE], ret=None)
+    assert findings(run, catalog, "CN-AUTOSTART") == [], "the app's tap handler, and the SDK it called"
+    run.call("components.start-service", frames=[SDK_FRAME, "com.adsdk.Keeper.run(Keeper.java:7)"],
+             args=["Intent { cmp=com.other.app/.push.PushService }"], ret=None)
+    [finding] = findings(run, catalog, "CN-AUTOSTART")
+    assert finding.detail.en == "to com.other.app"
+
+
+def test_the_same_share_without_a_tap_is_autostart(catalog):
+    run = launched()
+    run.consent("accepted")
+    run.step("sleep")
+    run.call("components.start-service", frames=[APP_FRAME], args=[SHARE], ret=None)
+    assert [f.detail.en for f in findings(run, catalog, "CN-AUTOSTART")] == ["to com.tencent.mm"]
+
+
+@pytest.mark.parametrize("target", ["cmp=com.android.settings/.Settings$AppInfoDashboardActivity",
+                                    "cmp=com.google.android.permissioncontroller/.ManagePermissionsActivity",
+                                    "pkg=com.android.packageinstaller"])
+def test_opening_the_systems_own_screens_is_not_autostart(catalog, target):
+    run = launched()
+    run.call("components.start-service", frames=[APP_FRAME], args=[f"Intent {{ {target} }}"], ret=None)
+    assert findings(run, catalog, "CN-AUTOSTART") == []
 
 
 def test_starting_the_apps_own_components_is_not_autostart(catalog):

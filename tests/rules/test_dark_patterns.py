@@ -7,6 +7,7 @@ from auditor.models import (
     ConsentDecision,
     ConsentDialogInfo,
     ConsentDialogShown,
+    ConsentRefusalUnavailable,
     ConsentSecondLayer,
     ControlColours,
     DialogControl,
@@ -200,6 +201,47 @@ def test_the_apps_own_style_is_no_imitation(catalog):
     assert findings(run, catalog, "CN-FAKE-SYSTEM-DIALOG") == []
 
 
+NOTIFY = "android.permission.POST_NOTIFICATIONS"
+
+
+@pytest.mark.parametrize("info", [
+    prompt(["Allow notifications to get delivery updates?"], "Allow", "Don't allow", group="NOTIFICATIONS",
+           decline="Don't allow"),
+    prompt(["允许接收通知以获取物流提醒？"], "允许", "拒绝", group="NOTIFICATIONS", decline="拒绝"),
+], ids=["en", "zh"])
+def test_an_honest_notification_soft_ask_with_allow_and_dont_allow_is_no_imitation(catalog, info):
+    run = consented()
+    run.step("tapOn")
+    run.mark(PermissionPromptShown, prompt=info)
+    decide(run, info, "accepted", info.grant, "system-request", system_group="NOTIFICATIONS",
+           system_message="Allow Shop to send you notifications?")
+    run.screen({APP: ["Welcome"], "com.android.permissioncontroller": ["Allow Shop to send you notifications?"]})
+    run.permission("granted", "NOTIFICATIONS", [NOTIFY])
+
+    assert findings(run, catalog, "CN-FAKE-SYSTEM-DIALOG") == []
+    assert findings(run, catalog, "CN-MISLEAD-SOFTASK") == []
+    assert findings(run, catalog, "CN-NO-PURPOSE") == []
+
+
+@pytest.mark.parametrize(("info", "stated"), [(IMITATION, False), (TURN_ON, False), (SOFT_ASK, True)],
+                         ids=["imitation", "turn-on", "soft-ask"])
+def test_the_two_purpose_rules_agree_on_the_same_dialog(catalog, info, stated):
+    """CN-MISLEAD-SOFTASK (the app's dialog) and CN-NO-PURPOSE (the system dialog it led to) read one list of words:
+    a request is never "no purpose stated" in one finding and explained in the other."""
+    permissions = {"MICROPHONE": [AUDIO], "CAMERA": ["android.permission.CAMERA"], "LOCATION": [FINE, COARSE]}
+    run = consented()
+    run.step("tapOn")
+    run.screen({APP: info.texts})
+    run.mark(PermissionPromptShown, prompt=info)
+    decide(run, info, "accepted", info.grant, "system-request", system_group=info.group, system_message="?")
+    run.screen({APP: ["Welcome"], "com.android.permissioncontroller": ["?"]})
+    run.permission("granted", info.group, permissions[info.group])
+
+    soft_ask = f"{info.group}: no purpose stated" in subjects(run, catalog, "CN-MISLEAD-SOFTASK")
+    system = [f.subject for f in findings(run, catalog, "CN-NO-PURPOSE")] == [info.group]
+    assert (soft_ask, system) == (not stated, not stated)
+
+
 # CN-CONSENT-UI-ASYMMETRY / EU-GDPR-CONSENT-UI-VISUAL ---------------------------------------------------------
 
 BIG_ACCEPT = ctl("同意并继续", bounds=(60, 1000, 1020, 1288))
@@ -268,10 +310,13 @@ def test_an_accept_highlighted_by_colour(catalog):
                    ctl("Reject", bounds=(60, 1500, 540, 1644)), colours=HIGHLIGHTED)
 
     found = subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")
-    assert set(found) == {"accept highlighted by colour"}
+    assert set(found) == {"accept highlighted by colour", "reject shown as plain text, accept as a button"}
     assert found["accept highlighted by colour"].detail.en == (
         "accept “Accept all” filled #1a73e8 on #ffffff (contrast 4.5:1, ΔE 67); reject “Reject” #ffffff on #ffffff "
         "(1.0:1, ΔE 0)")
+    assert found["reject shown as plain text, accept as a button"].detail.en == (
+        "accept “Accept all” is drawn as a button (filled #1a73e8 on #ffffff; android.widget.Button), reject “Reject” "
+        "as plain text (no fill of its own on #ffffff; android.widget.Button)"), "a Button drawn without a fill"
     assert "privacy dialog: accept highlighted by colour" in subjects(run, catalog, "CN-CONSENT-UI-ASYMMETRY")
 
 
@@ -289,7 +334,29 @@ def test_colours_that_do_not_favour_accept(catalog, colours, settings):
     if settings is not None:  # a contrast of 4.5 is under the raised threshold, but ΔE 67 still stands out
         assert "accept highlighted by colour" in subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL", settings)
     else:
-        assert findings(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL") == []
+        assert "accept highlighted by colour" not in subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")
+
+
+@pytest.mark.parametrize(("accept", "reject", "colours", "expected"), [
+    # A TextView with a fill of its own is drawn as a button: two buttons.
+    (ctl("Accept all"), ctl("Reject", cls="android.widget.TextView"),
+     HIGHLIGHTED.model_copy(update={"accept_contrast": 1.2, "accept_delta_e": 20.0, "reject": "#e0e0e0",
+                                    "reject_contrast": 1.3, "reject_delta_e": 12.0}), set()),
+    # A Button without one (a borderless button) is drawn as text.
+    (ctl("Accept all"), ctl("Reject"), HIGHLIGHTED.model_copy(update={"accept_contrast": 1.2, "accept_delta_e": 20.0}),
+     {"reject shown as plain text, accept as a button"}),
+    # A clickable layout with a fill is a button; without pixels its look is unknown.
+    (ctl("Accept all", cls="android.widget.LinearLayout"), ctl("Reject", cls="android.widget.TextView"),
+     HIGHLIGHTED.model_copy(update={"accept_contrast": 1.2, "accept_delta_e": 20.0}),
+     {"reject shown as plain text, accept as a button"}),
+    (ctl("Accept all", cls="android.widget.LinearLayout"), ctl("Reject", cls="android.widget.TextView"), None, set()),
+], ids=["filled-text", "borderless-button", "filled-layout", "layout-unseen"])
+def test_button_or_text_is_read_from_the_pixels_when_there_are_some(catalog, accept, reject, colours, expected):
+    run = RunBuilder()
+    consent_marker(run, accept.model_copy(update={"bounds": (540, 1500, 1020, 1644)}),
+                   reject.model_copy(update={"bounds": (60, 1500, 540, 1644)}), colours=colours)
+
+    assert set(subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")) == expected
 
 
 def test_a_yellow_accept_stands_out_by_hue(catalog):
@@ -298,7 +365,21 @@ def test_a_yellow_accept_stands_out_by_hue(catalog):
     consent_marker(run, ctl("Accept all", bounds=(540, 1500, 1020, 1644)),
                    ctl("Reject", bounds=(60, 1500, 540, 1644)), colours=yellow)
 
-    assert set(subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")) == {"accept highlighted by colour"}
+    assert "accept highlighted by colour" in subjects(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")
+
+
+def test_wrap_content_buttons_differ_by_their_labels_not_by_design(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    consent_marker(run, ctl("同意并继续", bounds=(450, 1500, 780, 1644)), ctl("不同意", bounds=(240, 1500, 450, 1644)))
+    assert findings(run, catalog, "CN-CONSENT-UI-ASYMMETRY") == [], "1.57 times the area, 1.12 for the label"
+
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    consent_marker(run, ctl("同意并继续", bounds=(450, 1500, 780, 1788)), ctl("不同意", bounds=(240, 1500, 450, 1644)))
+    [finding] = findings(run, catalog, "CN-CONSENT-UI-ASYMMETRY")
+    assert finding.detail.en == ("accept “同意并继续” 330×288 px, reject “不同意” 210×144 px: 3.14 times the area, 2.24 "
+                                 "once the longer label is allowed for (limit 1.5)")
 
 
 def test_a_reject_hidden_behind_a_second_screen(catalog):
@@ -317,6 +398,31 @@ def test_a_reject_hidden_behind_a_second_screen(catalog):
         "privacy dialog: reject only on a second screen"].detail.en == detail
     [eu] = findings(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL")
     assert (eu.subject, eu.detail.en, eu.phase) == ("reject only on a second screen", detail, "pre-consent")
+
+
+def test_a_second_screen_that_never_offers_a_refusal_is_no_way_to_refuse(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    first = ConsentDialogInfo(texts=["Your privacy", "Accept all", "Manage options"], accept=ctl("Accept all"),
+                              more_options=ctl("Manage options", cls="android.widget.TextView"))
+    run.mark(ConsentSecondLayer, dialog=first, control=first.more_options)
+    run.mark(ConsentRefusalUnavailable, dialog=first)
+
+    assert findings(run, catalog, "CN-CONSENT-UI-ASYMMETRY") == []
+    assert findings(run, catalog, "EU-GDPR-CONSENT-UI-VISUAL") == []
+    [cn] = findings(run, catalog, "CN-CONSENT-UI")
+    assert (cn.subject, cn.detail.en) == ("no way to refuse", "“Manage options” leads to no refusal either")
+    assert [f.subject for f in findings(run, catalog, "EU-GDPR-CONSENT-UI")] == ["no reject on the first layer"]
+
+
+def test_a_first_screen_accepted_with_its_refusal_unexplored_is_not_judged_refusable_or_not(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    first = ConsentDialogInfo(texts=["Your privacy", "Accept all", "Manage options"], accept=ctl("Accept all"),
+                              more_options=ctl("Manage options", cls="android.widget.TextView"))
+    run.mark(ConsentDecision, decision="accepted", dialog=first, control=first.accept)
+
+    assert findings(run, catalog, "CN-CONSENT-UI") == []
 
 
 def test_a_dialog_only_looked_at_then_answered_is_measured_once(catalog):

@@ -1,7 +1,10 @@
 """The dark-pattern rules end to end, both ways: Pushy Shop (tests/apps/dark/pushy) plays every trick and must be
 caught with each measurement and screenshot; Fair Shop (tests/apps/dark/fair), its honest twin, goes through the same
-attempts and must give none of these findings. Real JVM sandbox processes, real Frida hooks, the real CLI; each app
-is audited once per module."""
+attempts and must give none of these findings. Steering Shop (tests/apps/dark/steering) steers by size, style and
+colour, measured on the sandbox's PNG screenshots, and ticks a box for the user; Level Shop (steering-honest), its
+twin, must give nothing. Dead End Shop (dead-end) has a "Manage options" that leads to no refusal. Each audit's whole
+finding set is asserted, whatever the rule. Real JVM sandbox processes, real Frida hooks, the real CLI; each app is
+audited once per module."""
 
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from auditor.analysis import analyse_run
-from auditor.cli import EXIT_FINDINGS, main
+from auditor.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, main
 from auditor.models import (
     ConsentDecision,
     ConsentSecondLayer,
@@ -32,6 +36,21 @@ APPS = Path(__file__).parents[1] / "apps" / "dark"
 DARK_RULES = frozenset({"CN-MISLEAD-SOFTASK", "CN-FAKE-SYSTEM-DIALOG", "CN-CONSENT-UI-ASYMMETRY",
                         "EU-GDPR-CONSENT-UI-VISUAL", "CN-MISLEAD-WORDING", "CN-PURPOSE-MISMATCH", "CN-NAG-LOOP"})
 SHAMING = "No thanks, I don't like saving money"
+PRIVACY_STEERING = ("accept larger than reject", "reject shown as plain text, accept as a button",
+                    "accept highlighted by colour")
+STEERING_EXPECTED = {
+    *(("CN-CONSENT-UI-ASYMMETRY", f"privacy dialog: {what}", None, "consented") for what in PRIVACY_STEERING),
+    *(("EU-GDPR-CONSENT-UI-VISUAL", what, None, "consented") for what in PRIVACY_STEERING),
+    ("CN-CONSENT-UI-ASYMMETRY", "LOCATION permission dialog: reject shown as plain text, accept as a button", None,
+     "consented"),
+    ("CN-CONSENT-UI-ASYMMETRY", "LOCATION permission dialog: accept highlighted by colour", None, "consented"),
+    ("CN-CONSENT-UI-ASYMMETRY", "LOCATION permission dialog: box ticked in advance", None, "consented"),
+}
+"""tests/apps/dark/steering/README.md lists the same."""
+DEAD_END_EXPECTED = {
+    ("CN-CONSENT-UI", "no way to refuse", None, "pre-consent"),
+    ("EU-GDPR-CONSENT-UI", "no reject on the first layer", None, "pre-consent"),
+}
 
 PUSHY_EXPECTED = {
     ("CN-CONSENT-UI-ASYMMETRY", "privacy dialog: reject only on a second screen", None, "pre-consent"),
@@ -47,8 +66,23 @@ PUSHY_EXPECTED = {
     ("CN-MISLEAD-SOFTASK", "MICROPHONE: declining led to the system request", None, "consented"),
     ("CN-MISLEAD-SOFTASK", "MICROPHONE: no purpose stated", None, "consented"),
     ("CN-NAG-LOOP", "MICROPHONE", None, "consented"),
+    # What the other rules make of the same tricks.
+    ("EU-GDPR-CONSENT-UI", "no reject on the first layer", None, "consented"),
+    ("CN-NO-PURPOSE", "MICROPHONE", None, "consented"),
 }
-"""tests/apps/dark/pushy/README.md lists the same, with the reason for each."""
+"""Every finding of the audit, whatever its rule: tests/apps/dark/pushy/README.md lists the same, with the reason for
+each."""
+
+
+def test_every_dark_pattern_rule_is_proven_here_and_every_other_rule_in_the_rule_apps() -> None:
+    """Each rule has its end-to-end proof: the dark-pattern rules on these apps, the others on tests/apps/rules/
+    (test_end_to_end.RULES_PROVEN_HERE). EU-GDPR-CONSENT-UI-VISUAL is a rule of its own by design (docs/rules.md)."""
+    from auditor.rules import all_rules
+    from tests.rules.test_end_to_end import RULES_PROVEN_HERE
+
+    proven = {key[0] for key in PUSHY_EXPECTED | STEERING_EXPECTED | DEAD_END_EXPECTED}
+    assert proven >= DARK_RULES
+    assert {r.id for r in all_rules()} == DARK_RULES | RULES_PROVEN_HERE
 
 
 class Audit:
@@ -91,7 +125,22 @@ def fair(tmp_path_factory: pytest.TempPathFactory) -> Audit:
     return _audit(tmp_path_factory, "fair")
 
 
-@pytest.mark.parametrize("app", ["pushy", "fair"])
+@pytest.fixture(scope="module")
+def steering(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    return _audit(tmp_path_factory, "steering")
+
+
+@pytest.fixture(scope="module")
+def level(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    return _audit(tmp_path_factory, "steering-honest")
+
+
+@pytest.fixture(scope="module")
+def dead_end(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    return _audit(tmp_path_factory, "dead-end")
+
+
+@pytest.mark.parametrize("app", ["pushy", "fair", "steering", "level"])
 def test_each_audit_completes_with_every_step_done(app: str, request: pytest.FixtureRequest) -> None:
     audited: Audit = request.getfixturevalue(app)
 
@@ -102,9 +151,11 @@ def test_each_audit_completes_with_every_step_done(app: str, request: pytest.Fix
 # Pushy Shop: every pattern, with its measurement and its screenshot ------------------------------------------------
 
 
-def test_pushy_shop_gives_exactly_the_documented_dark_pattern_findings(pushy: Audit) -> None:
+def test_pushy_shop_gives_exactly_the_documented_findings(pushy: Audit) -> None:
     assert pushy.exit_code == EXIT_FINDINGS
-    assert pushy.keys() == PUSHY_EXPECTED
+    found = pushy.keys(rules=None)
+    assert found - PUSHY_EXPECTED == set(), "findings Pushy Shop was not written to commit"
+    assert PUSHY_EXPECTED - found == set(), "tricks Pushy Shop plays that were not found"
 
 
 def test_every_pushy_finding_shows_its_screen(pushy: Audit) -> None:
@@ -120,7 +171,9 @@ def test_the_unequal_soft_ask_is_measured_on_the_sandboxs_layout(pushy: Audit) -
                                       "area (limit 1.5)")
     text = pushy.finding("CN-CONSENT-UI-ASYMMETRY",
                          "LOCATION permission dialog: reject shown as plain text, accept as a button")
-    assert "(android.widget.Button)" in text["detail"]["en"] and "(android.widget.TextView)" in text["detail"]["en"]
+    assert text["detail"]["en"] == (f"accept “Allow” is drawn as a button (filled #d6d7d7 on #ffffff; "
+                                    f"android.widget.Button), reject “{SHAMING}” as plain text (no fill of its own on "
+                                    "#ffffff; android.widget.TextView)")
 
 
 def test_the_refusal_behind_the_second_screen_was_found_and_taken(pushy: Audit) -> None:
@@ -172,11 +225,8 @@ def test_declining_the_camera_dialog_without_a_way_to_decline_pressed_back(pushy
 # Fair Shop: the same attempts, nothing to find -------------------------------------------------------------------
 
 
-def test_fair_shop_gives_no_dark_pattern_finding(fair: Audit) -> None:
-    assert fair.keys() == set()
-
-
 def test_fair_shop_gives_no_finding_at_all(fair: Audit) -> None:
+    assert fair.exit_code == EXIT_CLEAN
     assert fair.keys(rules=None) == set()
 
 
@@ -195,3 +245,77 @@ def test_fairs_near_misses_really_happened(fair: Audit) -> None:
     assert readers == ["app", "AMap Location"], "the app, then the maps SDK its store finder is built on"
     shown = [m for m in markers if isinstance(m, PermissionPromptShown)]
     assert {m.prompt.group for m in shown} == {"LOCATION", "MICROPHONE"}
+
+
+# Steering Shop: size, style and colour, measured on the screenshot's pixels ----------------------------------------
+
+
+def test_steering_shop_gives_exactly_the_documented_findings(steering: Audit) -> None:
+    assert steering.exit_code == EXIT_FINDINGS
+    found = steering.keys(rules=None)
+    assert found - STEERING_EXPECTED == set(), "findings Steering Shop was not written to commit"
+    assert STEERING_EXPECTED - found == set(), "steering that was not found"
+
+
+def test_the_privacy_dialogs_size_and_text_link_are_measured(steering: Audit) -> None:
+    larger = steering.finding("EU-GDPR-CONSENT-UI-VISUAL", "accept larger than reject")
+    assert larger["detail"]["en"] == ("accept “同意并继续” 960×192 px, reject “不同意” 960×105 px: 1.83 times the area "
+                                      "(limit 1.5)")
+    link = steering.finding("CN-CONSENT-UI-ASYMMETRY", "privacy dialog: reject shown as plain text, accept as a button")
+    assert link["detail"]["en"] == ("accept “同意并继续” is drawn as a button (filled #1a73e8 on #ffffff; "
+                                    "android.widget.Button), reject “不同意” as plain text (no fill of its own on "
+                                    "#ffffff; android.widget.TextView)")
+
+
+def test_the_colours_are_measured_on_the_sandboxs_png_screenshot(steering: Audit) -> None:
+    finding = steering.finding("CN-CONSENT-UI-ASYMMETRY", "privacy dialog: accept highlighted by colour")
+    assert finding["detail"]["en"] == ("accept “同意并继续” filled #1a73e8 on #ffffff (contrast 4.5:1, ΔE 85); "
+                                       "reject “不同意” #ffffff on #ffffff (1.0:1, ΔE 0)")
+    assert finding["screenshot"].endswith(".png")
+    with Image.open(steering.directory / finding["screenshot"]) as shot:
+        assert shot.size == (1080, 2400)
+        pixels = shot.convert("RGB")
+    [decision] = [m for m in steering.run.markers if isinstance(m, ConsentDecision)]
+    assert decision.dialog.accept is not None and decision.dialog.reject is not None
+    left, top, right, bottom = decision.dialog.accept.bounds
+    assert pixels.getpixel(((left + right) // 2, top + 8)) == (0x1A, 0x73, 0xE8), "the colour the app set"
+    left, top, right, bottom = decision.dialog.reject.bounds
+    assert pixels.getpixel((right - 8, top + 8)) == (255, 255, 255)
+
+
+def test_a_borderless_button_is_judged_by_how_it_is_drawn(steering: Audit) -> None:
+    """“Not now” is an android.widget.Button, drawn white on white: the pixels say it reads as text."""
+    [prompt] = [m.prompt for m in steering.run.markers if isinstance(m, PermissionPromptDecision)]
+    assert prompt.decline is not None and prompt.decline.cls == "android.widget.Button"
+    assert prompt.colours is not None and prompt.colours.reject_contrast == 1.0
+    ticked = steering.finding("CN-CONSENT-UI-ASYMMETRY", "LOCATION permission dialog: box ticked in advance")
+    assert ticked["detail"]["en"] == "ticked: “Also use my location for personalised offers”"
+
+
+def test_level_shop_gives_no_finding_at_all(level: Audit) -> None:
+    assert level.exit_code == EXIT_CLEAN
+    assert level.keys(rules=None) == set()
+
+
+def test_levels_near_misses_really_happened(level: Audit) -> None:
+    """Its choices really were coloured, its box really was there, unticked, and everything was measured."""
+    [consent] = [m for m in level.run.markers if isinstance(m, ConsentDecision)]
+    [prompt] = [m.prompt for m in level.run.markers if isinstance(m, PermissionPromptDecision)]
+    assert consent.dialog.colours is not None and consent.dialog.colours.accept == consent.dialog.colours.reject
+    assert prompt.colours is not None and prompt.colours.accept == prompt.colours.reject == "#1a73e8"
+    assert [(box.text, box.checked) for box in prompt.checkboxes] == [
+        ("Also use my location for personalised offers", False)]
+    assert [(m.group, m.decision) for m in level.run.markers if isinstance(m, PermissionDecision)] == [
+        ("LOCATION", "granted")]
+
+
+# Dead End Shop: a second screen that never offers a refusal --------------------------------------------------------
+
+
+def test_a_manage_options_that_leads_to_no_refusal_is_no_way_to_refuse(dead_end: Audit) -> None:
+    assert dead_end.exit_code == EXIT_INCOMPLETE, "the scenario's refusal could not be made"
+    assert dead_end.keys(rules=None) == DEAD_END_EXPECTED
+    assert dead_end.finding("CN-CONSENT-UI", "no way to refuse")["detail"]["en"] == (
+        "“Manage options” leads to no refusal either")
+    assert [m.control.text for m in dead_end.run.markers if isinstance(m, ConsentSecondLayer)] == ["Manage options"]
+    assert [m.status for m in dead_end.run.markers if isinstance(m, RunEnded)] == ["step-failed"]

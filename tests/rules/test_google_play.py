@@ -51,3 +51,41 @@ def test_asking_again_after_a_denial_unless_the_user_used_the_feature(catalog):
     run.permission("denied", "LOCATION", [FINE])
     [finding] = findings(run, catalog, "GP-RESPECT-DENIAL")
     assert finding.subject == "asked for the LOCATION permission again"
+
+
+def _soft_ask(run, message, decision="accepted"):
+    from auditor.models import (
+        DialogControl,
+        PermissionPromptDecision,
+        PermissionPromptInfo,
+        PermissionPromptOutcome,
+    )
+
+    grant, decline = (DialogControl(text=t, cls="android.widget.Button", bounds=(0, 0, 10, 10))
+                      for t in ("Continue", "Not now"))
+    info = PermissionPromptInfo(texts=[*message, "Not now", "Continue"], message=message, group="LOCATION",
+                                controls=[decline, grant], grant=grant, decline=decline, window=(0, 0, 100, 100))
+    run.step("softAsk")
+    marked = run.mark(PermissionPromptDecision, decision=decision, prompt=info,
+                      control=grant if decision == "accepted" else decline)
+    run.mark(PermissionPromptOutcome, decision_seq=marked.seq, outcome="system-request", system_group="LOCATION")
+
+
+def test_an_accepted_in_app_disclosure_stating_the_purpose_counts_as_the_disclosure(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    run.step("tapOn")
+    _soft_ask(run, ["Find stores near you", "Shop uses your location to show the stores nearest to you."])
+    run.permission("granted", "LOCATION", [FINE])
+    assert findings(run, catalog, "GP-PROMINENT-DISCLOSURE") == []
+
+
+def test_a_disclosure_without_a_purpose_or_declined_is_not_one(catalog):
+    for message, decision in ((["需要位置权限"], "accepted"),
+                              (["Shop uses your location to show the stores nearest to you."], "declined")):
+        run = RunBuilder()
+        run.mark(AppLaunched, clear_state=True)
+        run.step("tapOn")
+        _soft_ask(run, message, decision)
+        run.permission("granted", "LOCATION", [FINE])
+        assert [f.subject for f in findings(run, catalog, "GP-PROMINENT-DISCLOSURE")] == ["LOCATION"], message

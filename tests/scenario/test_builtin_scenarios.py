@@ -94,8 +94,8 @@ def test_miit_standard_runs_unchanged_on_the_demo_app_through_the_cli(tmp_path, 
     found = {(f["entry"], f["caller"]["sdk"] or f["caller"]["origin"], f["phase"])
              for f in findings if f.get("entry") and f["rule"].startswith("CN-")}
     assert {
-        ("settings.android-id", "com.adsdk", "pre-consent"),
-        ("apps.installed-packages", "com.trackmetrics", "pre-consent"),
-        ("clipboard.read", "com.trackmetrics", "refused"),
+        ("settings.android-id", "AdSDK", "pre-consent"),  # the SDKs as the demo's consent-audit.yaml names them
+        ("apps.installed-packages", "TrackMetrics", "pre-consent"),
+        ("clipboard.read", "TrackMetrics", "refused"),
         ("location.last-known", "app", "permission-denied(LOCATION)"),
     } <= found

@@ -14,6 +14,7 @@ from auditor.scenario.measure import (
     contrast_ratio,
     control_style,
     delta_e,
+    label_units,
     measure_colours,
     size_text,
 )
@@ -52,6 +53,41 @@ def test_areas_and_their_ratio():
     assert size_text(accept) == "960×288 px"
     assert choice_sizes(accept, control("x", (0, 0, 0, 0))).ratio is None
     assert area(control("x", (10, 10, 5, 5))) == 0
+
+
+def test_a_wider_control_for_a_longer_label_is_allowed_its_width():
+    """Wrap-content buttons side by side: “同意并继续” is wider than “不同意” because its label is longer."""
+    accept = DialogControl(text="同意并继续", cls="android.widget.Button", bounds=(450, 1500, 780, 1644))
+    reject = DialogControl(text="不同意", cls="android.widget.Button", bounds=(240, 1500, 450, 1644))
+
+    sizes = choice_sizes(accept, reject)
+    assert sizes.ratio == pytest.approx(330 / 210)
+    assert sizes.label_ratio == pytest.approx((10 + 4) / (6 + 4))
+    assert sizes.weighted == pytest.approx(330 / 210 / 1.4)
+
+
+def test_what_the_label_does_not_explain_still_counts():
+    taller = choice_sizes(DialogControl(text="同意并继续", cls="b", bounds=(450, 1500, 780, 1788)),
+                          DialogControl(text="不同意", cls="b", bounds=(240, 1500, 450, 1644)))
+    assert taller.weighted == pytest.approx(330 / 210 / 1.4 * 2), "the height is not the label's doing"
+    weighted_layout = choice_sizes(DialogControl(text="Yes", cls="b", bounds=(360, 1500, 1080, 1644)),
+                                   DialogControl(text="No!", cls="b", bounds=(0, 1500, 360, 1644)))
+    assert weighted_layout.weighted == pytest.approx(2.0), "labels of one length: the width is the layout's"
+    shorter_accept = choice_sizes(DialogControl(text="OK", cls="b", bounds=(0, 0, 600, 144)),
+                                  DialogControl(text="No thanks", cls="b", bounds=(600, 0, 900, 144)))
+    assert shorter_accept.label_ratio == 1.0 and shorter_accept.weighted == pytest.approx(2.0)
+    assert label_units("同意") == 4 and label_units("OK") == 2
+
+
+@pytest.mark.parametrize(("cls", "has_fill", "style"), [
+    ("android.widget.Button", False, "text"),
+    ("android.widget.TextView", True, "button"),
+    ("android.widget.LinearLayout", True, "button"),
+    ("android.widget.ImageView", True, "image"),
+    ("android.widget.TextView", None, "text"),
+])
+def test_the_pixels_decide_between_a_button_and_text_when_known(cls, has_fill, style):
+    assert control_style(control(cls), has_fill) == style
 
 
 # --------------------------------------------------------------------------------------------- real device dumps
@@ -161,3 +197,43 @@ def test_contrast_and_colour_difference_of_known_colours():
     assert contrast_ratio(WHITE, WHITE) == 1.0
     assert delta_e(WHITE, WHITE) == 0
     assert delta_e((0, 0, 0), WHITE) == pytest.approx(100, abs=0.5)
+
+
+def test_the_band_around_a_control_keeps_to_its_window():
+    """A reject as wide as the dialog at its bottom edge: without the hierarchy, three sides of its band lie on the
+    dark screen around the dialog; with it, only the dialog around the control counts."""
+    edge = control("android.widget.TextView", (60, 1450, 1020, 1600), "Reject")
+    hierarchy = ('<hierarchy rotation="0"><node class="android.widget.FrameLayout" bounds="[0,0][1080,2400]" '
+                 'package="app" text=""/><node class="android.widget.FrameLayout" bounds="[60,800][1020,1600]" '
+                 'package="app" text=""/></hierarchy>')
+
+    unclipped = measure_colours(screenshot(BLUE, None), ACCEPT, edge)
+    clipped = measure_colours(screenshot(BLUE, None), ACCEPT, edge, hierarchy)
+    assert unclipped is not None and unclipped.reject_around == "#282828"
+    assert clipped is not None and clipped.reject == clipped.reject_around == "#ffffff"
+    assert clipped.reject_contrast == 1.0
+    assert measure_colours(screenshot(BLUE, None), ACCEPT, edge, "<not xml") == unclipped
+
+
+def test_stacked_buttons_are_not_each_others_surroundings():
+    """Three grey buttons one under the other in a white dialog (the system dialog's layout): the band around the
+    last one crosses the one above it and the screen below the dialog; without the hierarchy, those read as its
+    surroundings."""
+    boxes = [(60, 1000, 1020, 1144), (60, 1144, 1020, 1288), (60, 1288, 1020, 1432)]
+    image = Image.new("RGB", (1080, 2400), (40, 40, 40))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 800, 1019, 1431), fill=WHITE)
+    for box in boxes:
+        draw.rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=(214, 215, 215))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    nodes = "".join(f'<node class="android.widget.Button" clickable="true" text="b" package="app" '
+                    f'bounds="[{b[0]},{b[1]}][{b[2]},{b[3]}]"/>' for b in boxes)
+    hierarchy = ('<hierarchy rotation="0"><node class="android.widget.FrameLayout" bounds="[60,800][1020,1432]" '
+                 f'package="app" text="">{nodes}</node></hierarchy>')
+    first, last = (control("android.widget.Button", boxes[0]), control("android.widget.Button", boxes[2]))
+
+    assert measure_colours(out.getvalue(), first, last).reject_around != "#ffffff"
+    colours = measure_colours(out.getvalue(), first, last, hierarchy)
+    assert colours is not None and colours.accept_around == colours.reject_around == "#ffffff"
+    assert colours.reject_delta_e > 10, "the last button has a fill of its own"

@@ -112,12 +112,39 @@ def test_an_app_drawing_the_system_question_and_buttons_imitates_the_system_dial
     ("Allow location access?", ("Don't allow", "Allow")),             # not the system's question
     ("Allow Shop to record audio?", ("While using the app", "Only this time")),  # nothing to refuse with
     ("Shop uses your location to show nearby stores", ("Don't allow", "Allow")),
+    ("Allow notifications to get delivery updates?", ("Allow", "Don't allow")),  # its own question, with a purpose
+    ("允许接收通知以获取物流提醒？", ("允许", "拒绝")),
 ])
 def test_near_imitations_are_not_imitations(question, labels):
     prompt = detect(ACTIVITY, dialog(text(question), *(button(label) for label in labels)))
 
     assert prompt is not None
     assert imitation_of(prompt) is None
+
+
+@pytest.mark.parametrize(("question", "labels", "group"), [
+    ("Allow notifications to get delivery updates?", ("Allow", "Don't allow"), "NOTIFICATIONS"),
+    ("允许接收通知以获取物流提醒？", ("允许", "拒绝"), "NOTIFICATIONS"),
+])
+def test_an_honest_notification_soft_ask_with_the_systems_button_labels(question, labels, group):
+    prompt = detect(ACTIVITY, dialog(text(question), layout(*(button(label) for label in labels))))
+
+    assert prompt is not None and prompt.group == group
+    assert (prompt.grant.text, prompt.decline.text) == (labels[0], labels[1].replace("’", "'"))
+    assert states_purpose(prompt.message) == question
+    assert imitation_of(prompt) is None
+
+
+def test_the_systems_question_next_to_an_explanation_of_the_apps_own_is_not_posing_as_the_system():
+    prompt = detect(ACTIVITY, dialog(text("Allow Shop to access this device’s location?"),
+                                     text("Shop uses your location to show the stores nearest to you."),
+                                     button("Allow"), button("Don't allow")))
+
+    assert prompt is not None
+    assert imitation_of(prompt) is None
+    titled = detect(ACTIVITY, dialog(text("Permission request"), text("Allow Shop to access this device’s location?"),
+                                     button("Allow"), button("Don't allow")))
+    assert titled is not None and imitation_of(titled) is not None, "a short title does not change the question"
 
 
 def test_the_system_dialog_itself_is_never_the_apps_dialog():

@@ -1,6 +1,8 @@
 package android.view;
 
 import android.content.Context;
+import android.graphics.drawable.ColorDrawable;
+import android.graphics.drawable.Drawable;
 import android.os.Handler;
 import android.os.Looper;
 
@@ -51,6 +53,7 @@ public class View {
     private int mMinHeight;
     private int mScrollY;
     private OnScrollChangeListener mOnScrollChangeListener;
+    private Drawable mBackground;
 
     public View(Context context) {
         mContext = context;
@@ -218,7 +221,23 @@ public class View {
     public void setPadding(int left, int top, int right, int bottom) {
     }
 
+    /** As on Android: the view's background becomes a {@link ColorDrawable} of this colour (0xAARRGGBB), drawn
+     * over the whole of its bounds in the screenshot in place of the widget's own look. */
     public void setBackgroundColor(int color) {
+        if (mBackground instanceof ColorDrawable) {
+            ((ColorDrawable) mBackground).setColor(color);
+        } else {
+            mBackground = new ColorDrawable(color);
+        }
+    }
+
+    public void setBackground(Drawable background) {
+        mBackground = background;
+    }
+
+    /** The background set with {@link #setBackgroundColor} or {@link #setBackground}; null: the widget's own. */
+    public Drawable getBackground() {
+        return mBackground;
     }
 
     /** As on Android: the view is measured at least this tall (pixels). */

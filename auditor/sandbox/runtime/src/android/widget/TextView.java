@@ -9,9 +9,12 @@ public class TextView extends View {
     static final int LINE_HEIGHT = 57;
     /** Width of one narrow (Latin) character; wide (CJK) characters take two. */
     static final int CHAR_WIDTH = 25;
+    /** Android's default primary text colour on a light theme (87% black), as the screenshot draws it. */
+    static final int DEFAULT_TEXT_COLOR = 0xDE000000;
 
     private CharSequence mText = "";
     private CharSequence mHint;
+    private int mTextColor = DEFAULT_TEXT_COLOR;
 
     public TextView(Context context) {
         super(context);
@@ -50,7 +53,13 @@ public class TextView extends View {
     public void setTextSize(float size) {
     }
 
+    /** As on Android: the colour (0xAARRGGBB) the text is drawn in. */
     public void setTextColor(int color) {
+        mTextColor = color;
+    }
+
+    public final int getCurrentTextColor() {
+        return mTextColor;
     }
 
     public void setGravity(int gravity) {

@@ -91,6 +91,8 @@ final class ControlServer implements Runnable {
                     return go();
                 case "dump":
                     return ok(onMain(() -> WindowManagerImpl.get().dump()));
+                case "draw":
+                    return ok(onMain(() -> WindowManagerImpl.get().dumpForDrawing()));
                 case "click": {
                     int[] point = point(args.split(" "));
                     return ok(onMain(() -> WindowManagerImpl.get().click(point[0], point[1])));

@@ -1,5 +1,7 @@
 package consentaudit.sandbox;
 
+import android.graphics.drawable.ColorDrawable;
+import android.graphics.drawable.Drawable;
 import android.view.View;
 import android.view.ViewGroup;
 import android.widget.CompoundButton;
@@ -9,24 +11,36 @@ import android.widget.TextView;
 
 import java.util.List;
 
-/** The screen as uiautomator's XML: one root node per window, topmost window last, bounds clipped to the window. */
+/**
+ * The screen as uiautomator's XML: one root node per window, topmost window last, bounds clipped to the window.
+ * For the screenshot, the same dump with what uiautomator does not write but a screen shows: each view's background
+ * colour ({@code background}, when the app set one) and each text's colour ({@code text-color}), as #AARRGGBB.
+ */
 final class HierarchyDump {
     private HierarchyDump() {
     }
 
     static String write(List<Window> windows) {
+        return write(windows, false);
+    }
+
+    static String writeForDrawing(List<Window> windows) {
+        return write(windows, true);
+    }
+
+    private static String write(List<Window> windows, boolean paint) {
         StringBuilder xml = new StringBuilder(4096);
         xml.append("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><hierarchy rotation=\"0\">");
         for (Window window : windows) {
             int[] clip = window.bounds();
-            node(xml, window.decor, 0, window.packageName, clip[0], clip[1], clip[2], clip[3]);
+            node(xml, window.decor, 0, window.packageName, clip[0], clip[1], clip[2], clip[3], paint);
         }
         xml.append("</hierarchy>");
         return xml.toString();
     }
 
     private static void node(StringBuilder xml, View view, int index, String pkg, int clipLeft, int clipTop,
-            int clipRight, int clipBottom) {
+            int clipRight, int clipBottom, boolean paint) {
         int left = Math.max(view.getLeft(), clipLeft);
         int top = Math.max(view.getTop(), clipTop);
         int right = Math.min(view.getRight(), clipRight);
@@ -53,6 +67,15 @@ final class HierarchyDump {
         attribute(xml, "password", Boolean.toString(view instanceof EditText && ((EditText) view).isPassword()));
         attribute(xml, "selected", Boolean.toString(view.isSelected()));
         attribute(xml, "bounds", "[" + left + "," + top + "][" + right + "," + bottom + "]");
+        if (paint) {
+            Drawable background = view.getBackground();
+            if (background instanceof ColorDrawable) {
+                attribute(xml, "background", colour(((ColorDrawable) background).getColor()));
+            }
+            if (view instanceof TextView) {
+                attribute(xml, "text-color", colour(((TextView) view).getCurrentTextColor()));
+            }
+        }
         boolean wroteChild = false;
         if (view instanceof ViewGroup) {
             ViewGroup group = (ViewGroup) view;
@@ -66,10 +89,14 @@ final class HierarchyDump {
                     xml.append('>');
                     wroteChild = true;
                 }
-                node(xml, child, i, pkg, left, top, right, bottom);
+                node(xml, child, i, pkg, left, top, right, bottom, paint);
             }
         }
         xml.append(wroteChild ? "</node>" : " />");
+    }
+
+    private static String colour(int argb) {
+        return String.format("#%08x", argb);
     }
 
     private static boolean intersects(View view, int left, int top, int right, int bottom) {

@@ -108,6 +108,11 @@ public final class WindowManagerImpl {
         return HierarchyDump.write(visibleWindows());
     }
 
+    /** The dump with the colours a screenshot draws (not part of uiautomator's format). */
+    public String dumpForDrawing() {
+        return HierarchyDump.writeForDrawing(visibleWindows());
+    }
+
     public String click(int x, int y) {
         List<Window> windows = visibleWindows();
         for (int i = windows.size() - 1; i >= 0; i--) {
