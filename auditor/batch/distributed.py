@@ -24,7 +24,7 @@ from auditor.batch.attempt import TERMINATE_GRACE_S, run_attempt
 from auditor.batch.devices import DeviceSlot
 from auditor.batch.jobs import HEARTBEAT_S, FolderJobStore, JobStore, open_store
 from auditor.errors import AuditError, EnvironmentProblem, InputError
-from auditor.outcomes import KILLED_REASONS
+from auditor.outcomes import KILLED_REASONS, classify_exception
 
 QUEUE = "consent-audit"
 TASK_NAME = "consent_audit.audit_job"
@@ -125,13 +125,23 @@ def audit_job(task: Any, job_data: dict[str, Any], output: str, session: str,
     context = WORKER
     if context is None:
         raise EnvironmentProblem("this process is not a consent-audit worker (start it with `consent-audit worker`)")
+    from celery.exceptions import Retry
+
     job = Job.model_validate(job_data)
     settings = TaskSettings(**settings_data)
     try:
         store = context.store_for(output)
-    except AuditError as exc:
+    except (AuditError, OSError) as exc:
         return _store_failed(task, context, exc)
-    return _audit(task, context, store, job, session, settings)
+    try:
+        return _audit(task, context, store, job, session, settings)
+    except Retry:
+        raise
+    except Exception as exc:  # noqa: BLE001 - classified as an audit's end would be: retried or failed, never lost
+        outcome = classify_exception(exc)
+        if outcome.kind == "infrastructure":
+            return _store_failed(task, context, exc)
+        return _answer("failed", outcome.reason, outcome.message, context.slot.name)
 
 
 def _audit(task: Any, context: WorkerContext, store: JobStore, job: Job, session: str,
@@ -162,7 +172,7 @@ def _audit(task: Any, context: WorkerContext, store: JobStore, job: Job, session
         result = run_attempt(store, job, session=session, mode="celery", device=slot.name,
                              device_args=slot.run_one_arguments(), env=slot.environment(),
                              analysis_args=settings.analysis_args)
-    except AuditError as exc:  # the store could not record the attempt: no audit ran
+    except (AuditError, OSError) as exc:  # the store could not record the attempt: no audit ran
         return _store_failed(task, context, exc)
     outcome = result.outcome
     if outcome.kind == "app":
@@ -184,7 +194,7 @@ def _audit(task: Any, context: WorkerContext, store: JobStore, job: Job, session
     raise task.retry(countdown=RETRY_PAUSE_S, max_retries=None)
 
 
-def _store_failed(task: Any, context: WorkerContext, exc: AuditError) -> dict[str, Any]:
+def _store_failed(task: Any, context: WorkerContext, exc: Exception) -> dict[str, Any]:
     """The shared store could not be read or written from this worker: the job goes back to the queue, and after
     `quarantine_after` such failures in a row this worker stops."""
     _device_failed(task, context, f"store: {exc}")

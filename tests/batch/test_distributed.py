@@ -5,6 +5,7 @@ key gets two results."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -16,10 +17,16 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from celery.exceptions import Retry
 
-from auditor.batch.distributed import make_app
+from auditor.batch import distributed
+from auditor.batch.applist import load_app_list
+from auditor.batch.devices import SandboxSlot
+from auditor.batch.distributed import TaskSettings, WorkerContext, audit_job, make_app
 from tests.batch.conftest import attempts_by_key, committed, write_list
 
 pytestmark = pytest.mark.integration
@@ -111,6 +118,49 @@ def test_worker_settings() -> None:
     assert (conf.task_acks_late, conf.task_reject_on_worker_lost, conf.worker_prefetch_multiplier,
             conf.worker_concurrency) == (True, True, 1, 1)
     assert conf.broker_transport_options["visibility_timeout"] == 7200
+
+
+class _Task:
+    """What `audit_job` uses of a bound Celery task: its delivery's retries, retry(), the app's control."""
+
+    def __init__(self) -> None:
+        self.request = SimpleNamespace(retries=0, hostname="sandbox-w@host")
+        self.retried = 0
+        self.app = SimpleNamespace(control=SimpleNamespace(shutdown=lambda **_: None))
+
+    def retry(self, **_: Any) -> Retry:
+        self.retried += 1
+        return Retry()
+
+
+@pytest.mark.parametrize(("failure", "retried", "answer"), [
+    (OSError(errno.ENOSPC, "No space left on device"), True, None),
+    (TypeError("'NoneType' object is not subscriptable"), False, ("failed", "internal-error")),
+])
+def test_a_task_whose_attempt_fails_unexpectedly_is_retried_or_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception, retried: bool,
+        answer: tuple[str, str] | None) -> None:
+    """A full disk (infrastructure) sends the job back to the queue; a bug of this tool answers failed: either
+    way the batch gets an answer, not a task that died with an exception nobody classified."""
+    (job,) = load_app_list(write_list(tmp_path / "apps.yaml", 1))
+
+    def attempt(*_: Any, **__: Any) -> Any:
+        raise failure
+
+    monkeypatch.setattr(distributed, "run_attempt", attempt)
+    monkeypatch.setattr(SandboxSlot, "preflight", lambda self, output: None)
+    context = WorkerContext(SandboxSlot("sandbox-w"))
+    monkeypatch.setattr(distributed, "WORKER", context)
+    task = _Task()
+    arguments = (job.model_dump(mode="json"), str(tmp_path / "out"), "session", TaskSettings().as_dict())
+    if retried:
+        with pytest.raises(Retry):
+            audit_job(task, *arguments)
+        assert task.retried == 1 and context.failures == 1, "counted against the device"
+    else:
+        result = audit_job(task, *arguments)
+        assert (result["state"], result["reason"]) == answer
+        assert "TypeError" in result["message"] and task.retried == 0
 
 
 def _batch_with_a_child_killed(redis_url: str, listing: Path, out: str, view: Callable[[bool], Path],
