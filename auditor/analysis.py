@@ -24,6 +24,8 @@ class RunAnalysis:
     timeline: Timeline
     analysis: Analysis
     settings: RuleSettings
+    packs: list[str] | None = None
+    """The rule packs asked for; None: every pack."""
 
     def findings_document(self) -> FindingsDocument:
         return FindingsDocument(
@@ -46,7 +48,8 @@ def analyse_run(
     settings = settings or RuleSettings()
     screens = load_screens(run)
     timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens)
-    return RunAnalysis(run, catalog, timeline, analyse(timeline, select_rules(packs), settings), settings)
+    chosen = list(packs) if packs is not None else None
+    return RunAnalysis(run, catalog, timeline, analyse(timeline, select_rules(chosen), settings), settings, chosen)
 
 
 def settings_for_run(run: RunData, config: Path | None, category: str | None) -> RuleSettings:

@@ -31,7 +31,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Callable, Iterator, Literal, TypeVar
+from typing import IO, Any, Callable, Iterator, Literal, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -237,6 +237,19 @@ class EvidenceManifest(Model):
     """Run-dir-relative path (with `/`) -> digest."""
 
 
+class Rendering(Model):
+    """How derived files were made from the evidence: with these, the same tool version makes them again byte for
+    byte, which is how `verify` proves a report says what its evidence says."""
+
+    lang: str
+    reveal: bool
+    formats: list[str]
+    packs: list[str] | None
+    """The rule packs asked for; None: every pack."""
+    settings: dict[str, Any]
+    """The rule settings the run was judged by (category, thresholds, suppressions), as JSON."""
+
+
 class DerivedManifest(Model):
     """derived-manifest.json: the files `consent-audit report` made, rewritten each time it makes them."""
 
@@ -247,6 +260,8 @@ class DerivedManifest(Model):
     evidence_manifest_sha256: str | None
     """SHA-256 of the manifest.json these files were made from; None when the run has none (it was cut off)."""
     files: dict[str, FileDigest]
+    rendering: Rendering | None = None
+    """None in manifests written before renderings were recorded: their files cannot be re-derived."""
 
 
 _HASH_CHUNK = 1 << 20
@@ -282,13 +297,22 @@ def evidence_manifest_digest(directory: Path) -> str | None:
     return digest_file(path).sha256 if path.is_file() else None
 
 
-def write_derived_manifest(directory: Path, names: list[str], tool_version: str) -> None:
-    """Record the digests of the derived files `names` (run-dir-relative), replacing the previous record."""
+def read_derived_manifest(directory: Path) -> DerivedManifest | None:
+    """The run's derived-manifest.json, or None when it has none. Raises InputError when it cannot be read."""
+    path = directory / DERIVED_MANIFEST
+    return _read_manifest(path, DerivedManifest) if path.is_file() else None
+
+
+def write_derived_manifest(directory: Path, names: list[str], tool_version: str,
+                           rendering: Rendering | None = None) -> None:
+    """Record the digests of the derived files `names` (run-dir-relative) and how they were made, replacing the
+    previous record."""
     manifest = DerivedManifest(
         tool_version=tool_version,
         generated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
         evidence_manifest_sha256=evidence_manifest_digest(directory),
         files={name: digest_file(directory / name) for name in sorted(names)},
+        rendering=rendering,
     )
     write_json_atomically(directory / DERIVED_MANIFEST, manifest.model_dump(mode="json"))
 
