@@ -33,6 +33,7 @@ from auditor.store import (
     REPORT,
     Rendering,
     Verification,
+    bulk_allocation,
     read_derived_manifest,
     read_run,
     verify_run,
@@ -86,7 +87,8 @@ def write_reports(result: RunAnalysis, lang: Lang = "en", *, reveal: bool = Fals
         if fmt not in formats:
             path.unlink(missing_ok=True)
             continue
-        _write_format(result, fmt, path, lang, reveal, integrity)
+        with bulk_allocation():
+            _write_format(result, fmt, path, lang, reveal, integrity)
         written[fmt] = path
     assert {path.name for path in written.values()} <= DERIVED_FILES
     rendering = Rendering(lang=lang, reveal=reveal, formats=list(written), packs=result.packs,
@@ -171,7 +173,8 @@ def rederive(directory: Path) -> Rederivation:
         for fmt in formats:
             name = FILE_OF_FORMAT[fmt]
             made = Path(scratch) / name
-            _write_format(result, fmt, made, rendering.lang, rendering.reveal, integrity)  # type: ignore[arg-type]
+            with bulk_allocation():
+                _write_format(result, fmt, made, rendering.lang, rendering.reveal, integrity)  # type: ignore[arg-type]
             present = directory / name
             same = present.is_file() and _same_bytes(present, made)
             (checked.identical if same else checked.different).append(name)
