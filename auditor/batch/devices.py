@@ -12,16 +12,27 @@ import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from auditor.errors import DeviceError, EnvironmentProblem, InputError
+
+if TYPE_CHECKING:
+    from auditor.batch.applist import Job
 
 BOOT_COMPLETED_PROPERTY = "sys.boot_completed"
 MIN_FREE_BYTES = 512 * 1024 * 1024
 """Free space the output folder needs before an audit starts (screenshots and logs of one run, with margin)."""
 
 
+SlotKind = Literal["android", "sandbox"]
+
+
 class DeviceSlot(Protocol):
+    @property
+    def kind(self) -> SlotKind:
+        """What it audits: `android:` targets on a device, or `sandbox:` apps on this host."""
+        ...
+
     @property
     def name(self) -> str:
         """Unique within a batch: it names the worker, the device's state and the attempts made on it."""
@@ -50,6 +61,7 @@ class SandboxSlot:
 
     name: str
     env: dict[str, str] = field(default_factory=dict)
+    kind: SlotKind = field(default="sandbox", init=False)
 
     def run_one_arguments(self) -> list[str]:
         return []
@@ -79,6 +91,7 @@ class AndroidSlot:
     """The adbutils device; tests hand in a fake that replays a device."""
     server_arguments: list[str] = field(default_factory=list)
     """frida-server options for `run-one` (--frida-server-name, --frida-port, --no-server-setup)."""
+    kind: SlotKind = field(default="android", init=False)
 
     @property
     def name(self) -> str:
@@ -158,3 +171,22 @@ def parse_devices(spec: str, *, client: Any = None, android_arguments: list[str]
     if duplicates:
         raise InputError(f"--devices names {', '.join(duplicates)} twice: one worker per device")
     return [AndroidSlot(serial, server_arguments=list(android_arguments or [])) for serial in serials]
+
+
+def check_targets(jobs: list[Job], slots: list[DeviceSlot], devices: str) -> None:
+    """Every job can run on one of `slots`: an `android:` app needs an Android device, a `sandbox:` app a sandbox
+    slot. Raises AppListInvalid naming each row that no device could audit (it would fail on every device, be
+    counted as their failures and quarantine them)."""
+    from auditor.batch.applist import AppListInvalid
+
+    kinds = {slot.kind for slot in slots}
+    errors = []
+    for job in jobs:
+        needed = job.target.partition(":")[0]
+        if needed not in kinds:
+            what = "an Android app" if needed == "android" else "a sandbox app"
+            errors.append(InputError(f"{job.target}: {what}, and --devices {devices} has no "
+                                     f"{'Android device' if needed == 'android' else 'sandbox slot'} to audit it on",
+                                     where=job.where))
+    if errors:
+        raise AppListInvalid(errors)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.batch.applist import Job, load_app_list
-from auditor.batch.devices import DeviceSlot, parse_devices
+from auditor.batch.devices import DeviceSlot, check_targets, parse_devices
 from auditor.batch.jobs import FolderJobStore, JobStore, open_store
 from auditor.batch.outputs import BATCH_JSON, INDEX_HTML, JUNIT_XML, BatchDocument, Settled, write_outputs
 from auditor.batch.pool import LocalPool, PoolSettings
@@ -60,6 +60,7 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
     if options.broker is None:
         slots = options.slots if options.slots is not None else \
             parse_devices(options.devices or "all", android_arguments=options.android_arguments)
+        check_targets(jobs, slots, options.devices or "all")
     store = open_store(options.out)
     with store.lock(resume=options.resume):
         store.prepare()
