@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.batch.applist import Job, load_app_list
-from auditor.batch.devices import DeviceSlot, check_targets, parse_devices
+from auditor.batch.devices import DeviceSlot, check_targets, parse_devices, with_installed_versions
 from auditor.batch.jobs import FolderJobStore, JobStore, open_store
 from auditor.batch.outputs import BATCH_JSON, INDEX_HTML, JUNIT_XML, BatchDocument, Settled, write_outputs
 from auditor.batch.pool import LocalPool, PoolSettings
@@ -63,6 +63,7 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
         slots = options.slots if options.slots is not None else \
             parse_devices(options.devices or "all", android_arguments=options.android_arguments)
         check_targets(jobs, slots, options.devices or "all")
+        jobs = with_installed_versions(jobs, slots)
     store = open_store(options.out)
     with store.lock(resume=options.resume):
         store.prepare()
@@ -82,6 +83,12 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
         already = sum(1 for job in jobs if job.key not in waiting and job.key not in settled)
         names = [slot.name for slot in slots] if slots else []
         progress.start(len(jobs), already, names)
+        unversioned = [job for job in jobs if job.target.startswith("android:") and job.version_code is None]
+        if unversioned:
+            progress.note(f"warning: {len(unversioned)} installed package(s) without an APK ({unversioned[0].where}: "
+                          f"{unversioned[0].package}, ...) are known by name alone: a device where the app was "
+                          "updated takes an earlier result of it for done on --resume; give the APKs to key each "
+                          "audit by its build")
         progress.counts.poisoned += len(settled)
         quarantined: dict[str, str] = {}
         try:
