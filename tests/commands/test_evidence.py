@@ -178,7 +178,8 @@ def test_diff_of_a_fixed_app_exits_0_and_names_the_fix(capsys: pytest.CaptureFix
     assert code == EXIT_CLEAN, err
     lines = out.splitlines()
     assert lines[-2] == "1 fixed, 0 new, 0 persisting"
-    assert any(line.startswith("  - [high] CN-SDK-PRECONSENT: ") for line in lines)
+    assert any(line.startswith("  - [high] CN-SDK-PRECONSENT (before the user agreed to the privacy policy): ")
+               for line in lines)
     assert lines[-1] == f"diff report: {html}"
     assert "CN-SDK-PRECONSENT" in html.read_text(encoding="utf-8")
 
@@ -191,7 +192,7 @@ def test_diff_with_a_new_finding_exits_1(capsys: pytest.CaptureFixture[str], tmp
 
     assert code == EXIT_FINDINGS
     assert out.splitlines()[-1] == "已整改 0 个，新增 1 个，仍存在 0 个"
-    assert any(line.startswith("  + [high] CN-POST-REFUSAL: ") for line in out.splitlines())
+    assert any(line.startswith("  + [high] CN-POST-REFUSAL (用户拒绝隐私政策之后): ") for line in out.splitlines())
 
 
 def test_diff_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
