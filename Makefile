@@ -53,7 +53,8 @@ java:
 	fi
 
 # The report's browser tests open reports in Debian's headless Chromium through ChromeDriver; a CJK font renders the
-# Chinese report. Without them those tests skip and say why, so a missing browser never fails the build.
+# Chinese report. Without them those tests skip and say so at the end of the run; CI (.ci/run) sets
+# CONSENT_AUDIT_REQUIRE_BROWSER=1, which makes a missing browser a failure.
 BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-zenhei
 browser:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null \

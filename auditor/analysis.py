@@ -13,7 +13,7 @@ from auditor.models import ConsentDecision, ConsentRefusalUnavailable, FindingsD
 from auditor.rules import Analysis, analyse, select_rules
 from auditor.rules.settings import RuleSettings
 from auditor.scenario.hierarchy import parse_hierarchy
-from auditor.store import RunData
+from auditor.store import RunData, bulk_allocation
 from auditor.timeline import ScreenText, Timeline, build_timeline
 
 
@@ -24,6 +24,8 @@ class RunAnalysis:
     timeline: Timeline
     analysis: Analysis
     settings: RuleSettings
+    packs: list[str] | None = None
+    """The rule packs asked for; None: every pack."""
 
     def findings_document(self) -> FindingsDocument:
         return FindingsDocument(
@@ -45,9 +47,12 @@ def analyse_run(
     catalog = catalog or load_catalog()
     settings = settings or RuleSettings()
     screens = load_screens(run)
-    timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens,
-                              settings.attribution())
-    return RunAnalysis(run, catalog, timeline, analyse(timeline, select_rules(packs), settings), settings)
+    chosen = list(packs) if packs is not None else None
+    with bulk_allocation():
+        timeline = build_timeline(run.events, run.markers, run.stacks, catalog, run.meta.app.package, screens,
+                                  settings.attribution())
+        analysis = analyse(timeline, select_rules(chosen), settings)
+    return RunAnalysis(run, catalog, timeline, analysis, settings, chosen)
 
 
 def settings_for_run(run: RunData, config: Path | None, category: str | None) -> RuleSettings:

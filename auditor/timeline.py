@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Literal, Mapping, Sequence, TypeVar
 
@@ -118,9 +119,15 @@ class ScreenText:
         return [text for pkg, texts in self.windows if package is None or pkg == package for text in texts]
 
 
-@dataclass(frozen=True)
 class Call:
-    """A hooked call placed on the timeline."""
+    """A hooked call placed on the timeline. Read-only: made once per event by `build_timeline`.
+
+    What rules ask of every call (whether it collects, the denial in force, its phase, how it ended) is worked out
+    when the call is placed, once per kind of call and moment rather than at each question: a run of a million
+    calls is asked these tens of millions of times."""
+
+    __slots__ = ("event", "entry", "caller", "state", "frames", "markers_before", "collects", "by_app_or_sdk",
+                 "outcome", "denial", "phase")
 
     event: HookEvent
     entry: CatalogEntry | None
@@ -129,27 +136,41 @@ class Call:
     frames: tuple[str, ...]
     markers_before: int
     """How many markers precede this call."""
+    collects: bool
+    """It reads personal information (a `collect` hook of the catalog)."""
+    by_app_or_sdk: bool
+    outcome: str
+    """`returned`, or the class of the exception it ended with."""
+    denial: PermissionDecision | None
+    """The denial of the data's permission in force when it was made, if any."""
+    phase: str
+    """One word for people: where this call stands against the user's decisions (`phase_of`)."""
 
-    @property
-    def collects(self) -> bool:
-        return self.entry is not None and self.entry.kind is HookKind.COLLECT
+    def __init__(self, event: HookEvent, entry: CatalogEntry | None, caller: Caller, state: UserState,
+                 frames: tuple[str, ...], markers_before: int, *,
+                 judged: tuple[PermissionDecision | None, str] | None = None) -> None:
+        """`judged`: the (denial, phase) of `entry` in `state`, when the caller knows them already."""
+        self.event = event
+        self.entry = entry
+        self.caller = caller
+        self.state = state
+        self.frames = frames
+        self.markers_before = markers_before
+        self.collects = entry is not None and entry.kind is HookKind.COLLECT
+        self.by_app_or_sdk = caller.origin in ("app", "sdk")
+        self.outcome = event.threw.cls if event.threw else "returned"
+        self.denial, self.phase = judged if judged is not None else judge(state, entry)
 
-    @property
-    def by_app_or_sdk(self) -> bool:
-        return self.caller.origin in ("app", "sdk")
+    def __repr__(self) -> str:
+        return (f"Call(event={self.event.id!r}, entry={self.event.entry!r}, caller={self.caller.origin}:"
+                f"{self.caller.sdk or self.caller.package}, phase={self.phase!r}, "
+                f"markers_before={self.markers_before})")
 
-    @property
-    def outcome(self) -> str:
-        return self.event.threw.cls if self.event.threw else "returned"
 
-    @property
-    def denial(self) -> PermissionDecision | None:
-        return self.state.denial_of(self.entry.permissions) if self.entry else None
-
-    @property
-    def phase(self) -> str:
-        """One word for people: where this call stands against the user's decisions."""
-        return phase_of(self.state, self.denial)
+def judge(state: UserState, entry: CatalogEntry | None) -> tuple[PermissionDecision | None, str]:
+    """The denial in force for a call of `entry` in `state`, and its phase."""
+    denial = state.denial_of(entry.permissions) if entry else None
+    return denial, phase_of(state, denial)
 
 
 @dataclass
@@ -219,26 +240,50 @@ def build_timeline(
     states = [UserState()]
     for marker in ordered_markers:
         states.append(apply_marker(states[-1], marker))
+    place = _MarkerPlacer(ordered_markers)
+    # Many calls share a few call sites, entries and moments: each is worked out once.
+    callers: dict[str | None, tuple[Caller, tuple[str, ...]]] = {}
+    entries: dict[str, CatalogEntry | None] = {}
+    judged: dict[tuple[int, str], tuple[PermissionDecision | None, str]] = {}
     calls = []
-    callers: dict[str | None, Caller] = {}
-    """Attribution by stack id: many calls share a few call sites."""
-    for event in sorted(events, key=lambda e: (e.ts, e.pid, e.seq)):
-        before = _markers_before(ordered_markers, event)
-        frames = tuple(stacks.get(event.stack, ())) if event.stack else ()
-        caller = callers.get(event.stack)
-        if caller is None:
-            caller = callers[event.stack] = attribute(frames, app_package, attribution)
-        calls.append(
-            Call(
-                event=event,
-                entry=catalog.get(event.entry),
-                caller=caller,
-                state=states[before],
-                frames=frames,
-                markers_before=before,
-            )
-        )
+    for event in sorted(events, key=attrgetter("ts", "pid", "seq")):
+        before = place(event)
+        attributed = callers.get(event.stack)
+        if attributed is None:
+            frames = tuple(stacks.get(event.stack, ())) if event.stack else ()
+            attributed = callers[event.stack] = (attribute(frames, app_package, attribution), frames)
+        entry_id = event.entry
+        if entry_id in entries:
+            entry = entries[entry_id]
+        else:
+            entry = entries[entry_id] = catalog.get(entry_id)
+        state = states[before]
+        moment = judged.get((before, entry_id))
+        if moment is None:
+            moment = judged[(before, entry_id)] = judge(state, entry)
+        calls.append(Call(event, entry, attributed[0], state, attributed[1], before, judged=moment))
     return Timeline(calls, ordered_markers, states, app_package, dict(screens or {}))
+
+
+class _MarkerPlacer:
+    """How many markers precede an event. Markers are monotone in seq, time and cursors, so this is a bisection:
+    on the markers' cursors for the event's process when every marker has one (the usual case, in C), else on
+    each marker's cursor or, for a process it has no cursor for, its device time."""
+
+    def __init__(self, markers: Sequence[Marker]) -> None:
+        self.markers = markers
+        self.cursors: dict[int, list[int] | None] = {}
+
+    def __call__(self, event: HookEvent) -> int:
+        if event.pid not in self.cursors:
+            pid = str(event.pid)
+            found = [marker.cursors.get(pid) for marker in self.markers]
+            self.cursors[event.pid] = [cursor for cursor in found if cursor is not None] \
+                if None not in found else None
+        cursors = self.cursors[event.pid]
+        if cursors is not None:
+            return bisect_right(cursors, event.seq)
+        return _markers_before(self.markers, event)
 
 
 def _markers_before(markers: Sequence[Marker], event: HookEvent) -> int:

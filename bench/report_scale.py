@@ -1,34 +1,36 @@
-"""How the report scales: a run of N hooked calls, rendered, against a small run rendered in the same process.
+"""How re-rendering a run scales: `consent-audit report RUN_DIR` on a run of a million calls, the whole path (read
+events.jsonl, place the calls on the timeline, run every rule, build and write the report), against two baselines
+measured in the same run: a plain `json.loads` pass over the same events.jsonl (the floor of any reader of the
+file), and the same path on a run of 10,000 calls (is the cost per call constant?).
 
-    .venv/bin/python bench/report_scale.py               # 1,000,000 calls against a 10,000-call baseline
+    .venv/bin/python bench/report_scale.py                 # 1,000,000 calls; report.html only, then every format
     .venv/bin/python bench/report_scale.py --events 200000 --keep /tmp/big-run
 
 The runs are synthetic but shaped like a misbehaving app: an SDK polling the Android ID and the Wi-Fi MAC, another
 listing installed apps and reading the clipboard, the app reading the location, spread over ten minutes in which
 the user refuses the privacy policy, relaunches, agrees and denies location. They are written as a real run
-directory (events.jsonl, stacks.jsonl, markers.jsonl, manifest.json) and go through the same code as
-`consent-audit report`: read_run, analyse_run, then the report.
+directory (events.jsonl, stacks.jsonl, markers.jsonl, manifest.json) and go through the same functions as
+`consent-audit report`, in the same order: read_run, settings_for_run, analyse_run, write_reports. Each
+measurement runs in a process of its own (after the imports and a warm-up on a small run), so that its peak memory
+is its own. `verify` (which makes the derived files again from the evidence) is timed too.
 
-Figures printed per run: seconds for each stage, the size of report.html, and the ratios big/baseline (of time per
-call, and of size). The targets are a report built and rendered in under 10 s and report.html under 10 MB for a
-million calls: aggregation (grouped rows, binned dots, capped id lists) keeps the HTML bounded while the
-calls grow. Timings vary with the machine and its load; the ratios are what to compare between changes.
+Exactness is checked, not assumed: the timeline holds every call of the file, and the report's calls by phase add
+up to it. Printed: seconds per stage, the whole path against the json.loads pass and per call against the small
+run, the peak memory, the size of report.html, and the targets (whole path under 10 s, report.html under 10 MB
+for a million calls). Timings vary with the machine and its load; the ratios are what to compare between changes.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from auditor.analysis import analyse_run
 from auditor.models import (
@@ -44,12 +46,8 @@ from auditor.models import (
     RunStarted,
     StackRecord,
 )
-from auditor.report import build_report, render_html
-from auditor.report.exports import junit_xml, write_events_csv
-from auditor.store import EVENTS, RunWriter, read_run, verify_run
+from auditor.store import EVENTS, RunWriter, read_run
 from auditor.testing.factories import run_meta
-
-T = TypeVar("T")
 
 START_MS = 1_700_000_000_000.0
 DURATION_MS = 600_000.0
@@ -71,30 +69,6 @@ CALLS = [
     ("location.last-known", "android.location.LocationManager.getLastKnownLocation",
      [f"{APP}.MainActivity.onResume(MainActivity.java:90)", "android.os.Looper.loop(Looper.java:1)"], 0.05),
 ]
-
-
-@dataclass
-class Figures:
-    events: int
-    seconds: dict[str, float] = field(default_factory=dict)
-    html_bytes: int = 0
-
-    @property
-    def report_seconds(self) -> float:
-        return self.seconds["build report"] + self.seconds["render html"]
-
-
-@contextmanager
-def timed(figures: Figures, stage: str) -> Iterator[None]:
-    gc.collect()
-    begin = time.perf_counter()
-    yield
-    figures.seconds[stage] = time.perf_counter() - begin
-
-
-def timed_call(figures: Figures, stage: str, work: Callable[[], T]) -> T:
-    with timed(figures, stage):
-        return work()
 
 
 def write_run(directory: Path, events: int) -> None:
@@ -151,53 +125,126 @@ def _pick(seq: int, weights: list[float]) -> int:
     return len(weights) - 1
 
 
-def measure(directory: Path, events: int, exports: bool) -> Figures:
-    figures = Figures(events)
-    with timed(figures, "write run"):
-        write_run(directory, events)
-    run = timed_call(figures, "read run", lambda: read_run(directory))
-    result = timed_call(figures, "analyse", lambda: analyse_run(run))
-    integrity = timed_call(figures, "verify", lambda: verify_run(directory, evidence_only=True))
-    data = timed_call(figures, "build report", lambda: build_report(result, integrity=integrity))
-    html = timed_call(figures, "render html", lambda: render_html(data))
-    figures.html_bytes = len(html.encode("utf-8"))
-    (directory / "report.html").write_text(html, encoding="utf-8")
-    if exports:
-        timed_call(figures, "junit", lambda: junit_xml(result))
-        timed_call(figures, "events.csv", lambda: write_events_csv(result, directory / "events.csv"))
-    return figures
+STAGES = ("read run", "analyse", "write report")
+
+
+def measure(directory: Path, formats: str) -> dict[str, float]:
+    """`consent-audit report RUN_DIR --formats FORMATS`, stage by stage, in this process."""
+    from auditor.analysis import settings_for_run
+    from auditor.report import parse_formats, write_reports
+
+    seconds: dict[str, float] = {}
+    begin = time.perf_counter()
+    run = read_run(directory)
+    seconds["read run"] = time.perf_counter() - begin
+    begin = time.perf_counter()
+    result = analyse_run(run, None, settings=settings_for_run(run, None, None))
+    seconds["analyse"] = time.perf_counter() - begin
+    begin = time.perf_counter()
+    paths = write_reports(result, formats=parse_formats(formats))
+    seconds["write report"] = time.perf_counter() - begin
+    seconds["whole path"] = sum(seconds[stage] for stage in STAGES)
+    if paths.html is not None:
+        from auditor.report import build_report
+
+        counted = sum(row.calls for row in build_report(result).phases)
+        if counted != len(run.events) or len(result.timeline.calls) != _lines(directory / EVENTS):
+            raise SystemExit(f"not every call was counted: {_lines(directory / EVENTS)} in events.jsonl, "
+                             f"{len(result.timeline.calls)} on the timeline, {counted} in the report")
+        seconds["html bytes"] = paths.html.stat().st_size
+    return seconds
+
+
+def measure_verify(directory: Path) -> dict[str, float]:
+    from auditor.report.writer import rederive
+
+    begin = time.perf_counter()
+    checked = rederive(directory)
+    if not checked.proven:
+        raise SystemExit(f"verify: {checked.different} {checked.notes}")
+    return {"verify": time.perf_counter() - begin}
+
+
+def measure_json_pass(directory: Path) -> dict[str, float]:
+    begin = time.perf_counter()
+    with open(directory / EVENTS, "rb") as handle:
+        for line in handle:
+            json.loads(line)
+    return {"json.loads pass": time.perf_counter() - begin}
+
+
+def _lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def in_own_process(what: str, directory: Path, formats: str = "") -> dict[str, float]:
+    """One measurement in a new process (after a warm-up there): its figures, and its peak resident memory."""
+    command = [sys.executable, __file__, "--measure", what, str(directory), "--formats", formats or "html"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return {key: float(value) for key, value in json.loads(done.stdout.splitlines()[-1]).items()}
+
+
+def _measure_here(what: str, directory: Path, formats: str) -> int:
+    warm_up = Path(tempfile.mkdtemp(prefix="report-scale-warm-"))
+    try:
+        write_run(warm_up / "run", 1000)  # imports, catalog, rule registry, template compilation
+        measure(warm_up / "run", "html,json,junit,csv")
+    finally:
+        shutil.rmtree(warm_up, ignore_errors=True)
+    figures = {"report": lambda: measure(directory, formats), "verify": lambda: measure_verify(directory),
+               "json": lambda: measure_json_pass(directory)}[what]()
+    figures["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures))
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000, help="calls in the big run (default 1,000,000)")
-    parser.add_argument("--baseline", type=int, default=10_000, help="calls in the baseline run (default 10,000)")
-    parser.add_argument("--exports", action="store_true", help="also time findings.junit.xml and events.csv")
+    parser.add_argument("--baseline", type=int, default=10_000, help="calls in the small run (default 10,000)")
     parser.add_argument("--keep", type=Path, help="keep the big run directory here (must not exist)")
+    parser.add_argument("--measure", nargs=2, metavar=("WHAT", "RUN_DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--formats", default="html", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        return _measure_here(args.measure[0], Path(args.measure[1]), args.formats)
 
     scratch = Path(tempfile.mkdtemp(prefix="report-scale-"))
     try:
-        measure(scratch / "warm-up", 1000, args.exports)  # imports, catalog, rule registry, template compilation
-        baseline = measure(scratch / "baseline", args.baseline, args.exports)
-        big_dir = args.keep or scratch / "big"
-        big = measure(big_dir, args.events, args.exports)
+        small_dir, big_dir = scratch / "small", args.keep or scratch / "big"
+        write_run(small_dir, args.baseline)
+        write_run(big_dir, args.events)
+        floor = in_own_process("json", big_dir)
+        small = in_own_process("report", small_dir, "html")
+        big = in_own_process("report", big_dir, "html")
+        every = in_own_process("report", big_dir, "html,json,junit,csv")
+        verify = in_own_process("verify", big_dir)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if args.keep is None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
-    stages = list(big.seconds)
-    print(f"{'stage':<14}{'baseline s':>12}{'big s':>10}{'per-call ratio':>16}")
-    for stage in stages:
-        base, now = baseline.seconds[stage], big.seconds[stage]
-        ratio = (now / big.events) / (base / baseline.events) if base > 0 else float("nan")
-        print(f"{stage:<14}{base:>12.3f}{now:>10.3f}{ratio:>16.2f}")
-    print(f"report.html: baseline {baseline.html_bytes / MB:.2f} MB, big {big.html_bytes / MB:.2f} MB "
-          f"(size ratio {big.html_bytes / baseline.html_bytes:.2f} for {big.events / baseline.events:.0f}x the calls)")
-    print(f"report built and rendered for {big.events:,} calls in {big.report_seconds:.2f} s "
-          f"(target < 10 s: {'met' if big.report_seconds < 10 else 'NOT met'}); "
-          f"report.html {big.html_bytes / MB:.2f} MB (target < 10 MB: {'met' if big.html_bytes < 10 * MB else 'NOT met'})")
-    whole = sum(big.seconds[s] for s in ("read run", "analyse", "verify", "build report", "render html"))
-    print(f"the whole `consent-audit report` path (read, analyse, verify, report) took {whole:.2f} s")
+    ratio = args.events / args.baseline
+    print(f"consent-audit report on {args.events:,} calls (report.html), against a json.loads pass over the same "
+          f"events.jsonl and the same path on {args.baseline:,} calls")
+    print(f"{'stage':<16}{'small s':>10}{'big s':>10}{'per-call ratio':>16}")
+    for stage in (*STAGES, "whole path"):
+        per_call = (big[stage] / args.events) / (small[stage] / args.baseline) if small[stage] > 0 else float("nan")
+        print(f"{stage:<16}{small[stage]:>10.3f}{big[stage]:>10.3f}{per_call:>16.2f}")
+    print(f"json.loads pass over events.jsonl: {floor['json.loads pass']:.2f} s; the whole path is "
+          f"{big['whole path'] / floor['json.loads pass']:.2f} x that")
+    print(f"peak memory: {big['peak MB']:.0f} MB for {args.events:,} calls ({small['peak MB']:.0f} MB for "
+          f"{args.baseline:,}; the json.loads pass {floor['peak MB']:.0f} MB)")
+    print(f"report.html: {small['html bytes'] / MB:.2f} MB for {args.baseline:,} calls, {big['html bytes'] / MB:.2f} MB "
+          f"for {args.events:,} (size ratio {big['html bytes'] / small['html bytes']:.2f} for {ratio:.0f}x the calls)")
+    print(f"every format (html, json, junit, csv): whole path {every['whole path']:.2f} s (write report "
+          f"{every['write report']:.2f} s), peak {every['peak MB']:.0f} MB")
+    print(f"verify (makes the derived files again and compares): {verify['verify']:.2f} s")
+    whole, size = big["whole path"], big["html bytes"]
+    print(f"targets for {args.events:,} calls: whole path {whole:.2f} s (< 10 s: {'met' if whole < 10 else 'NOT met'}); "
+          f"report.html {size / MB:.2f} MB (< 10 MB: {'met' if size < 10 * MB else 'NOT met'})")
     return 0
 
 

@@ -84,6 +84,72 @@ def test_unmasked_values_are_kept_apart_from_the_events_and_restored_on_reading(
     assert restored.ret.text == "3569********809" and restored.ret.raw == "356938035643809"
 
 
+def _repeated_calls(tmp_path, raws):
+    """A run of calls alike but for their ids, times and unmasked values (`raws`, one per call)."""
+    from auditor.models import RecordedValue
+
+    build = RunBuilder()
+    events = []
+    for raw in raws:
+        event = build.call("telephony.imei")
+        event.ret = RecordedValue(type="java.lang.String", text="3569********809", masked=True, raw=raw)
+        events.append(event)
+    writer = RunWriter(tmp_path / "run", run_meta())
+    writer.append_events(events, [])
+    writer.close()
+    return events
+
+
+def test_calls_read_alike_are_the_events_validated_in_full(tmp_path):
+    """Lines that differ in id, seq and time only are read as copies of the first one validated: they must be
+    exactly the events the model makes of each line, unmasked values included, and never share a raw value with
+    a call that read another one."""
+    from auditor.models import HookEvent
+
+    written = _repeated_calls(tmp_path, ["356938035643809", "356938035643809", "490154203237518", None,
+                                         "356938035643809"])
+    events = read_run(tmp_path / "run").events
+    assert events == written
+    lines = (tmp_path / "run" / EVENTS).read_bytes().splitlines()
+    for event, line in zip(events, lines, strict=True):
+        alone = HookEvent.model_validate_json(line)
+        assert event.model_dump(exclude_unset=True) == alone.model_dump(exclude_unset=True)
+        assert event.model_fields_set == alone.model_fields_set
+    assert [e.ret.raw for e in events] == ["356938035643809", "356938035643809", "490154203237518", None,
+                                           "356938035643809"]
+    assert events[1].ret is events[0].ret, "calls read alike share their values"
+    assert events[2].ret is not events[0].ret and events[3].ret is not events[0].ret
+    events[1].seq = 99
+    assert events[0].seq != 99 and events[4].seq != 99
+
+
+@pytest.mark.parametrize("change", [b'"seq": "first"', b'"ts": "soon"', b'"id": 7', b'"pid": "x"'])
+def test_a_bad_line_among_calls_read_alike_is_reported_with_its_line(tmp_path, change):
+    _repeated_calls(tmp_path, [None, None, None])
+    path = tmp_path / "run" / EVENTS
+    lines = path.read_bytes().splitlines()
+    field = change.split(b":")[0]
+    start = lines[1].index(field + b":")
+    end = min(i for i in (lines[1].find(b",", start), lines[1].find(b"}", start)) if i > 0)
+    lines[1] = lines[1][:start] + change + lines[1][end:]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    run = read_run(tmp_path / "run")
+    assert len(run.events) == 2
+    assert run.problems == ["events.jsonl:2: unreadable record (1 validation error for HookEvent)"]
+
+
+def test_a_number_the_model_accepts_is_read_as_the_model_reads_it(tmp_path):
+    _repeated_calls(tmp_path, [None, None])
+    path = tmp_path / "run" / EVENTS
+    text = path.read_text().splitlines()
+    second = json.loads(text[1])
+    text[1] = text[1].replace(f'"seq":{second["seq"]}', f'"seq":{second["seq"]}.0')
+    assert f'"seq":{second["seq"]}.0' in text[1]
+    path.write_text("\n".join(text) + "\n")
+    run = read_run(tmp_path / "run")
+    assert run.problems == [] and run.events[1].seq == second["seq"]
+
+
 # ------------------------------------------------------------------------------------------------- integrity
 
 

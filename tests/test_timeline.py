@@ -139,3 +139,29 @@ def test_screenshot_falls_back_to_the_first_after(catalog):
     run.mark(ScreenshotTaken, path="screenshots/1.svg")
     timeline = run.timeline(catalog)
     assert timeline.screenshot_for(timeline.calls[0]).path == "screenshots/1.svg"
+
+
+def test_calls_are_placed_among_the_markers_alike_by_cursor_or_by_time(catalog):
+    """The placement bisects the markers' cursors in C when each marker has one for the call's process, and falls
+    back to the marker-by-marker comparison otherwise (a process that started mid-run): both give the count the
+    definition gives, for every call."""
+    from auditor.timeline import _MarkerPlacer, _markers_before
+
+    run = RunBuilder()
+    run.call("ids.android-id")  # pid 1000 runs from the start: every marker has its cursor
+    run.mark(AppLaunched, clear_state=True)
+    for _ in range(2):
+        run.call("ids.android-id")
+    run.consent("refused")
+    run.call("ids.android-id", pid=2000)  # markers so far have no cursor for pid 2000
+    run.call("loc.last")
+    run.mark(AppBackgrounded)
+    run.call("ids.android-id", pid=2000)
+    run.mark(AppForegrounded)
+    run.call("loc.last")
+    markers = sorted(run.markers, key=lambda m: m.seq)
+    place = _MarkerPlacer(markers)
+    placed = [place(event) for event in run.events]
+    assert placed == [_markers_before(markers, event) for event in run.events]
+    assert place.cursors[1000] is not None and place.cursors[2000] is None, "each path was taken"
+    assert placed == [0, 1, 1, 2, 2, 3, 4]

@@ -21,7 +21,8 @@ from pathlib import Path
 from auditor.batch.applist import Job
 from auditor.batch.jobs import HEARTBEAT_S, RESULT, RUN, AttemptRecord, JobResult, JobStore, Mode
 from auditor.errors import AuditError
-from auditor.outcomes import Classification, classify_exit
+from auditor.outcomes import Classification, classify_exception, classify_exit
+from auditor.store import write_json_atomically
 
 PARENT_PID_VARIABLE = "CONSENT_AUDIT_PARENT_PID"
 TERMINATE_GRACE_S = 15.0
@@ -52,14 +53,40 @@ def run_one_command(job: Job, out: Path, result: Path, device_args: list[str], a
 
 def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: str, device_args: list[str],
                 env: dict[str, str] | None = None, analysis_args: list[str] | None = None,
-                time_limit_s: float | None = None, on_start: object = None) -> AttemptOutcome:
-    """Claim an attempt of `job`, run it, record how it ended, and commit its result when the audit is done."""
+                time_limit_s: float | None = None) -> AttemptOutcome:
+    """Claim an attempt of `job`, run it, record how it ended, and commit its result when the audit is done.
+
+    Raises only when no attempt could be claimed (nothing ran). Once claimed, whatever goes wrong ends the attempt
+    with a classification (a full disk is infrastructure, anything unexpected a bug of this tool) instead of
+    escaping: the scheduler always gets an end it can act on, and the audit never outlives its attempt."""
     record = store.claim_attempt(job.key, session=session, mode=mode, device=device)
+    running: list[subprocess.Popen[bytes]] = []
+    try:
+        return _run_claimed(store, job, record, running, device=device, device_args=device_args, env=env,
+                            analysis_args=analysis_args or [], limit=time_limit_s or job.time_limit_s)
+    except Exception as exc:  # noqa: BLE001 - every failure of an attempt is classified, none escapes
+        for process in running:
+            if process.poll() is None:
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+        found = classify_exception(exc)
+        outcome = Classification(found.kind, found.reason, f"the attempt failed on this host: {found.message}")
+        exit_code = running[0].returncode if running else None
+        try:
+            store.end_attempt(job.key, record, outcome, exit_code)
+        except Exception:  # noqa: BLE001 - left unfinished, the record is settled as interrupted later
+            pass
+        _keep_work(store, job.key, record.attempt)
+        return AttemptOutcome(record, outcome)
+
+
+def _run_claimed(store: JobStore, job: Job, record: AttemptRecord, running: list[subprocess.Popen[bytes]], *,
+                 device: str, device_args: list[str], env: dict[str, str] | None, analysis_args: list[str],
+                 limit: float) -> AttemptOutcome:
     work = store.work_dir(job.key, record.attempt)
     work.mkdir(parents=True, exist_ok=True)
     result_path = work / RESULT
-    command = run_one_command(job, work / RUN, result_path, device_args, analysis_args or [])
-    limit = time_limit_s or job.time_limit_s
+    command = run_one_command(job, work / RUN, result_path, device_args, analysis_args)
     started = time.monotonic()
     with open(work / "run-one.log", "wb") as log:
         scratch: str | None = None
@@ -77,8 +104,11 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
             store.end_attempt(job.key, record, outcome, None)
             _keep_work(store, job.key, record.attempt)
             return AttemptOutcome(record, outcome)
-        timed_out = _wait(process, limit, lambda: store.heartbeat(job.key, record.attempt))
-    shutil.rmtree(scratch, ignore_errors=True)
+        running.append(process)
+        try:
+            timed_out = _wait(process, limit, lambda: store.heartbeat(job.key, record.attempt))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     outcome = classify_exit(process.returncode, timed_out=timed_out, detail=_last_line(work / "run-one.log"))
     if timed_out:
         outcome = Classification(outcome.kind, outcome.reason, f"the audit did not end within its limit of "
@@ -96,8 +126,6 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
         return AttemptOutcome(record, outcome)
     result.attempt, result.device = record.attempt, device
     result.duration_s = round(time.monotonic() - started, 3)
-    from auditor.store import write_json_atomically
-
     write_json_atomically(result_path, result.model_dump(mode="json"))
     # The attempt ends once its result is stored (an upload to an object store takes a while): one stopped while
     # storing is then found unfinished, and ends as interrupted, not as a completion with no result.
@@ -109,8 +137,12 @@ def run_attempt(store: JobStore, job: Job, *, session: str, mode: Mode, device: 
         failed = Classification("infrastructure", "store-failed", f"the result could not be stored: {exc}")
         store.end_attempt(job.key, record, failed, process.returncode)
         return AttemptOutcome(record, failed)
-    store.end_attempt(job.key, record, outcome, process.returncode)
-    return AttemptOutcome(record, outcome, committed=committed, duplicate=not committed, result=result)
+    done = AttemptOutcome(record, outcome, committed=committed, duplicate=not committed, result=result)
+    try:
+        store.end_attempt(job.key, record, outcome, process.returncode)
+    except Exception:  # noqa: BLE001 - the result is committed: the job is done whatever its attempt record says
+        pass
+    return done
 
 
 def _keep_work(store: JobStore, key: str, attempt: int) -> None:

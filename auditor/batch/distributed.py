@@ -24,7 +24,7 @@ from auditor.batch.attempt import TERMINATE_GRACE_S, run_attempt
 from auditor.batch.devices import DeviceSlot
 from auditor.batch.jobs import HEARTBEAT_S, FolderJobStore, JobStore, open_store
 from auditor.errors import AuditError, EnvironmentProblem, InputError
-from auditor.outcomes import KILLED_REASONS
+from auditor.outcomes import KILLED_REASONS, classify_exception
 
 QUEUE = "consent-audit"
 TASK_NAME = "consent_audit.audit_job"
@@ -67,16 +67,29 @@ class TaskSettings:
     max_attempts: int = 3
     poison_after: int = 3
     analysis_args: list[str] = field(default_factory=list)
+    time_limit_s: float | None = None
+    """The batch's --timeout: overrides each job's limit sized from its scenario."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"max_attempts": self.max_attempts, "poison_after": self.poison_after,
-                "analysis_args": list(self.analysis_args)}
+                "analysis_args": list(self.analysis_args), "time_limit_s": self.time_limit_s}
 
 
-def celery_limits(job: Job) -> tuple[float, float]:
-    """(soft, hard) Celery time limits of a job: beyond run-one's own limit and its grace to seal the run."""
-    soft = job.time_limit_s + TERMINATE_GRACE_S + 30
+def celery_limits(job: Job, time_limit_s: float | None = None) -> tuple[float, float]:
+    """(soft, hard) Celery time limits of a job: beyond run-one's own limit (`time_limit_s` when the batch set one,
+    else the job's, sized from its scenario) and its grace to seal the run."""
+    soft = (time_limit_s or job.time_limit_s) + TERMINATE_GRACE_S + 30
     return soft, soft + 30
+
+
+def check_limits(jobs: list[Job], settings: TaskSettings, visibility_timeout: float) -> None:
+    """Refuse a batch whose jobs may run longer than the broker's visibility timeout: Redis would hand a job still
+    running to a second worker."""
+    slowest = max((celery_limits(job, settings.time_limit_s)[1] for job in jobs), default=0.0)
+    if slowest >= visibility_timeout:
+        raise InputError(f"a job may run {slowest:.0f} s, longer than the broker's visibility timeout of "
+                         f"{visibility_timeout:.0f} s: Redis would hand it to a second worker while it runs; give "
+                         "the batch and every worker a larger --visibility-timeout")
 
 
 def make_app(broker: str, *, visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT_S) -> Any:
@@ -98,7 +111,9 @@ def make_app(broker: str, *, visibility_timeout: float = DEFAULT_VISIBILITY_TIME
         accept_content=["json"],
         result_extended=True,
         result_expires=7 * 24 * 3600,
-        broker_transport_options={"visibility_timeout": visibility_timeout},
+        # A message whose worker died (killed with -9, its host lost) is given to another worker once the
+        # visibility timeout passed: each worker looks for such messages every 10 s (kombu's default: 100 s).
+        broker_transport_options={"visibility_timeout": visibility_timeout, "unacked_restore_throttle": 1},
         result_backend_transport_options={"visibility_timeout": visibility_timeout},
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
@@ -125,13 +140,23 @@ def audit_job(task: Any, job_data: dict[str, Any], output: str, session: str,
     context = WORKER
     if context is None:
         raise EnvironmentProblem("this process is not a consent-audit worker (start it with `consent-audit worker`)")
+    from celery.exceptions import Retry
+
     job = Job.model_validate(job_data)
     settings = TaskSettings(**settings_data)
     try:
         store = context.store_for(output)
-    except AuditError as exc:
+    except (AuditError, OSError) as exc:
         return _store_failed(task, context, exc)
-    return _audit(task, context, store, job, session, settings)
+    try:
+        return _audit(task, context, store, job, session, settings)
+    except Retry:
+        raise
+    except Exception as exc:  # noqa: BLE001 - classified as an audit's end would be: retried or failed, never lost
+        outcome = classify_exception(exc)
+        if outcome.kind == "infrastructure":
+            return _store_failed(task, context, exc)
+        return _answer("failed", outcome.reason, outcome.message, context.slot.name)
 
 
 def _audit(task: Any, context: WorkerContext, store: JobStore, job: Job, session: str,
@@ -161,8 +186,8 @@ def _audit(task: Any, context: WorkerContext, store: JobStore, job: Job, session
     try:
         result = run_attempt(store, job, session=session, mode="celery", device=slot.name,
                              device_args=slot.run_one_arguments(), env=slot.environment(),
-                             analysis_args=settings.analysis_args)
-    except AuditError as exc:  # the store could not record the attempt: no audit ran
+                             analysis_args=settings.analysis_args, time_limit_s=settings.time_limit_s)
+    except (AuditError, OSError) as exc:  # the store could not record the attempt: no audit ran
         return _store_failed(task, context, exc)
     outcome = result.outcome
     if outcome.kind == "app":
@@ -184,7 +209,7 @@ def _audit(task: Any, context: WorkerContext, store: JobStore, job: Job, session
     raise task.retry(countdown=RETRY_PAUSE_S, max_retries=None)
 
 
-def _store_failed(task: Any, context: WorkerContext, exc: AuditError) -> dict[str, Any]:
+def _store_failed(task: Any, context: WorkerContext, exc: Exception) -> dict[str, Any]:
     """The shared store could not be read or written from this worker: the job goes back to the queue, and after
     `quarantine_after` such failures in a row this worker stops."""
     _device_failed(task, context, f"store: {exc}")
@@ -222,17 +247,22 @@ class Submitted:
 
 def submit(app: Any, jobs: list[Job], output: str, session: str, settings: TaskSettings,
            visibility_timeout: float) -> list[Submitted]:
-    slowest = max((celery_limits(job)[1] for job in jobs), default=0.0)
-    if slowest >= visibility_timeout:
-        raise InputError(f"a job may run {slowest:.0f} s, longer than the broker's visibility timeout of "
-                         f"{visibility_timeout:.0f} s: Redis would hand it to a second worker while it runs; give "
-                         "the batch and every worker a larger --visibility-timeout")
+    check_limits(jobs, settings, visibility_timeout)
     task = app.tasks[TASK_NAME]
     submitted: list[Submitted] = []
     for job in jobs:
-        soft, hard = celery_limits(job)
+        soft, hard = celery_limits(job, settings.time_limit_s)
         result = task.apply_async(args=[job.model_dump(mode="json"), output, session,
                                         settings.as_dict()],
                                   task_id=f"{session}-{job.key}", soft_time_limit=soft, time_limit=hard)
         submitted.append(Submitted(job, result))
     return submitted
+
+
+def workers_answering(app: Any, timeout: float = 1.0) -> bool:
+    """Some worker answers a ping on the broker (a worker busy with an audit answers too: its main process
+    does)."""
+    try:
+        return bool(app.control.ping(timeout=timeout))
+    except Exception:  # noqa: BLE001 - a broker that went away answers nothing either
+        return False

@@ -22,7 +22,7 @@ from auditor.batch.devices import DeviceSlot
 from auditor.batch.jobs import JobStore
 from auditor.batch.progress import Progress
 from auditor.errors import AuditError
-from auditor.outcomes import KILLED_REASONS
+from auditor.outcomes import KILLED_REASONS, classify_exception
 
 FinalState = Literal["done", "failed", "poisoned", "not-run"]
 
@@ -57,6 +57,19 @@ class _Pending:
     job: Job
     avoid: set[str] = field(default_factory=set)
     """Devices it failed on for infrastructure: another device gets it first."""
+    out: bool = False
+    """A worker holds it (counted in flight): it must come back to the queue or end, exactly once."""
+
+
+@dataclass
+class _Worker:
+    """One slot's worker thread and what it remembers between jobs."""
+
+    slot: DeviceSlot
+    failures: int = 0
+    """Infrastructure failures in a row (checks or audits): at `quarantine_after`, the device is set aside."""
+    previous_package: str | None = None
+    """The app audited last, removed by the next reset."""
 
 
 class LocalPool:
@@ -78,7 +91,7 @@ class LocalPool:
         """Audit every job (the caller has left out those already done); returns how each ended."""
         self._queue.extend(_Pending(job) for job in jobs)
         self._active = {slot.name for slot in self.slots}
-        threads = [threading.Thread(target=self._work, args=(slot,), name=f"pool-{slot.name}", daemon=True)
+        threads = [threading.Thread(target=self._work, args=(_Worker(slot),), name=f"pool-{slot.name}", daemon=True)
                    for slot in self.slots]
         for thread in threads:
             thread.start()
@@ -100,6 +113,7 @@ class LocalPool:
                             self._active <= pending.avoid:
                         self._queue.remove(pending)
                         self._in_flight += 1
+                        pending.out = True
                         return pending
                 if not self._queue and self._in_flight == 0:
                     return None
@@ -107,6 +121,7 @@ class LocalPool:
 
     def _give_back(self, pending: _Pending, *, front: bool) -> None:
         with self._lock:
+            pending.out = False
             if front:
                 self._queue.appendleft(pending)
             else:
@@ -114,8 +129,9 @@ class LocalPool:
             self._in_flight -= 1
             self._lock.notify_all()
 
-    def _finish(self, end: JobEnd) -> None:
+    def _finish(self, pending: _Pending, end: JobEnd) -> None:
         with self._lock:
+            pending.out = False
             self._ends[end.job.key] = end
             self._in_flight -= 1
             self._lock.notify_all()
@@ -128,10 +144,8 @@ class LocalPool:
             self._lock.notify_all()
         self.progress.device_state(slot.name, f"quarantined: {why}")
 
-    def _work(self, slot: DeviceSlot) -> None:
-        failures = 0
-        previous_package: str | None = None
-        settings = self.settings
+    def _work(self, worker: _Worker) -> None:
+        slot = worker.slot
         while True:
             self.progress.device_state(slot.name, "idle")
             pending = self._next(slot)
@@ -139,77 +153,94 @@ class LocalPool:
                 self.progress.device_state(slot.name, "finished" if slot.name in self._active else
                                            f"quarantined: {self.quarantined.get(slot.name, '')}")
                 return
-            job = pending.job
-            self.progress.device_state(slot.name, f"checking before {job.display}")
             try:
-                slot.reset(previous_package)
-                slot.preflight(self.store.scratch)
-            except (AuditError, OSError) as exc:
-                failures += 1
-                if self._set_back(slot, pending, failures, f"check failed: {exc}"):
-                    return
-                continue
-            status = self.store.status(job.key, poison_after=settings.poison_after)
-            if status.state == "done":
-                self._finish(JobEnd(job, "done", "already-done", "done elsewhere meanwhile",
-                                    status.result.device if status.result else ""))
-                continue
-            if status.state == "poisoned":
-                self._finish(JobEnd(job, "poisoned", "poisoned", status.note, "", len(status.attempts)))
-                continue
-            self.progress.device_state(slot.name, f"auditing {job.display}")
-            self.progress.job_started(job, slot.name)
-            try:
-                outcome = run_attempt(self.store, job, session=self.session, mode="local", device=slot.name,
-                                      device_args=slot.run_one_arguments(), env=slot.environment(),
-                                      analysis_args=settings.analysis_args, time_limit_s=settings.time_limit_s)
-            except AuditError as exc:  # the store could not record the attempt: no audit ran
-                failures += 1
-                if self._set_back(slot, pending, failures, f"cannot record the audit: {exc}"):
-                    return
-                continue
-            previous_package = job.package
-            failures = self._after_attempt(slot, pending, outcome, failures)
-            if failures >= settings.quarantine_after:
-                self._quarantine(slot, f"{failures} infrastructure failures in a row, the last: "
-                                       f"{outcome.outcome.message or outcome.outcome.reason}")
+                self._take(worker, pending)
+            except Exception as exc:  # noqa: BLE001 - the job ends or goes back, and the slot is released
+                self._unexpected(worker, pending, exc)
+            if slot.name not in self._active:
                 return
 
-    def _set_back(self, slot: DeviceSlot, pending: _Pending, failures: int, why: str) -> bool:
-        """The device could not take the job: the job goes back first in line; True when the device is now
-        quarantined."""
-        self._give_back(pending, front=True)
-        self.progress.device_state(slot.name, why)
-        if failures >= self.settings.quarantine_after:
-            self._quarantine(slot, f"{failures} failures in a row, the last: {why}")
-            return True
-        time.sleep(self.settings.retry_pause_s)
-        return False
+    def _take(self, worker: _Worker, pending: _Pending) -> None:
+        """Check the device and audit one job on it."""
+        slot, job, settings = worker.slot, pending.job, self.settings
+        self.progress.device_state(slot.name, f"checking before {job.display}")
+        try:
+            slot.reset(worker.previous_package)
+            slot.preflight(self.store.scratch)
+        except (AuditError, OSError) as exc:
+            self._set_back(worker, pending, f"check failed: {exc}")
+            return
+        status = self.store.status(job.key, poison_after=settings.poison_after)
+        if status.state == "done":
+            self._finish(pending, JobEnd(job, "done", "already-done", "done elsewhere meanwhile",
+                                         status.result.device if status.result else ""))
+            return
+        if status.state == "poisoned":
+            self._finish(pending, JobEnd(job, "poisoned", "poisoned", status.note, "", len(status.attempts)))
+            return
+        self.progress.device_state(slot.name, f"auditing {job.display}")
+        self.progress.job_started(job, slot.name)
+        try:
+            outcome = run_attempt(self.store, job, session=self.session, mode="local", device=slot.name,
+                                  device_args=slot.run_one_arguments(), env=slot.environment(),
+                                  analysis_args=settings.analysis_args, time_limit_s=settings.time_limit_s)
+        except (AuditError, OSError) as exc:  # the store could not record the attempt: no audit ran
+            self._set_back(worker, pending, f"cannot record the audit: {exc}")
+            return
+        worker.previous_package = job.package
+        self._after_attempt(worker, pending, outcome)
+        if worker.failures >= settings.quarantine_after:
+            self._quarantine(slot, f"{worker.failures} infrastructure failures in a row, the last: "
+                                   f"{outcome.outcome.message or outcome.outcome.reason}")
 
-    def _after_attempt(self, slot: DeviceSlot, pending: _Pending, result: AttemptOutcome, failures: int) -> int:
-        """Record one attempt's end; returns the device's count of infrastructure failures in a row."""
-        job, outcome = pending.job, result.outcome
+    def _unexpected(self, worker: _Worker, pending: _Pending, exc: Exception) -> None:
+        """Something this pool did not foresee failed while a worker held a job (a full disk where a record is
+        read, a bug of this tool): classified like an audit's end, so that the job is retried elsewhere or ends
+        as failed, and the other workers never wait for it."""
+        outcome = classify_exception(exc)
+        if not pending.out:  # the job was settled already; what failed came after
+            self.progress.device_state(worker.slot.name, f"{outcome.reason}: {outcome.message}")
+        elif outcome.kind == "infrastructure":
+            self._set_back(worker, pending, f"{outcome.reason}: {outcome.message}")
+        else:
+            self._finish(pending, JobEnd(pending.job, "failed", outcome.reason, outcome.message, worker.slot.name))
+
+    def _set_back(self, worker: _Worker, pending: _Pending, why: str) -> None:
+        """The device could not take the job: the job goes back first in line, and the failure counts against
+        the device (quarantined at `quarantine_after` in a row)."""
+        self._give_back(pending, front=True)
+        worker.failures += 1
+        self.progress.device_state(worker.slot.name, why)
+        if worker.failures >= self.settings.quarantine_after:
+            self._quarantine(worker.slot, f"{worker.failures} failures in a row, the last: {why}")
+        else:
+            time.sleep(self.settings.retry_pause_s)
+
+    def _after_attempt(self, worker: _Worker, pending: _Pending, result: AttemptOutcome) -> None:
+        """Record one attempt's end, and count it for or against the device."""
+        slot, job, outcome = worker.slot, pending.job, result.outcome
         if outcome.kind == "app":
             reason = "duplicate" if result.duplicate else outcome.reason
-            self._finish(JobEnd(job, "done", reason, outcome.message, slot.name, result.record.attempt))
-            return 0
+            self._finish(pending, JobEnd(job, "done", reason, outcome.message, slot.name, result.record.attempt))
+            worker.failures = 0
+            return
         if outcome.kind in ("tool-bug", "usage"):
-            self._finish(JobEnd(job, "failed", outcome.reason, outcome.message, slot.name, result.record.attempt))
-            return failures
+            self._finish(pending, JobEnd(job, "failed", outcome.reason, outcome.message, slot.name,
+                                         result.record.attempt))
+            return
         attempts = self.store.attempts(job.key)
         killed = sum(1 for a in attempts if a.reason in KILLED_REASONS)
         this_session = sum(1 for a in attempts if a.session == self.session)
         if killed >= self.settings.poison_after:
-            self._finish(JobEnd(job, "poisoned", outcome.reason,
-                                f"took its worker down {killed} times; the last: {outcome.message}", slot.name,
-                                len(attempts)))
+            self._finish(pending, JobEnd(job, "poisoned", outcome.reason, f"took its worker down {killed} times; "
+                                         f"the last: {outcome.message}", slot.name, len(attempts)))
         elif this_session >= self.settings.max_attempts:
-            self._finish(JobEnd(job, "failed", outcome.reason,
-                                f"{this_session} attempts failed for infrastructure; the last: {outcome.message}",
-                                slot.name, len(attempts)))
+            self._finish(pending, JobEnd(job, "failed", outcome.reason, f"{this_session} attempts failed for "
+                                         f"infrastructure; the last: {outcome.message}", slot.name, len(attempts)))
         else:
             pending.avoid.add(slot.name)
             self.progress.job_retried(job, slot.name, outcome.reason, outcome.message)
             self._give_back(pending, front=False)
         # A job that hangs or kills its own audit says nothing against the device.
-        return failures if outcome.reason in KILLED_REASONS else failures + 1
+        if outcome.reason not in KILLED_REASONS:
+            worker.failures += 1

@@ -75,6 +75,13 @@ class Progress:
             self._line(f"device {device}: {state}")
         self._refresh()
 
+    def note(self, text: str) -> None:
+        """Something the user should know about the whole batch (printed above the live display too)."""
+        if self._display is not None:
+            self._display.console.print(text, markup=False, highlight=False)
+        else:
+            self._line(text)
+
     def job_started(self, job: Job, device: str) -> None:
         if not self.live:
             self._line(f"start {job.display} on {device}")

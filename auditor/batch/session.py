@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.batch.applist import Job, load_app_list
-from auditor.batch.devices import DeviceSlot, parse_devices
+from auditor.batch.devices import DeviceSlot, check_targets, parse_devices, with_installed_versions
 from auditor.batch.jobs import FolderJobStore, JobStore, open_store
 from auditor.batch.outputs import BATCH_JSON, INDEX_HTML, JUNIT_XML, BatchDocument, Settled, write_outputs
 from auditor.batch.pool import LocalPool, PoolSettings
@@ -38,6 +38,8 @@ class BatchOptions:
     env: dict[str, str] = field(default_factory=dict)
     pool: PoolSettings = field(default_factory=PoolSettings)
     visibility_timeout: float | None = None
+    no_worker_timeout: float = 300.0
+    """With a broker: stop waiting when no worker has answered for this long (its jobs are left to a resume)."""
     slots: list[DeviceSlot] | None = None
     """Device slots as objects (tests); otherwise parsed from `devices`."""
     android_arguments: list[str] = field(default_factory=list)
@@ -60,6 +62,8 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
     if options.broker is None:
         slots = options.slots if options.slots is not None else \
             parse_devices(options.devices or "all", android_arguments=options.android_arguments)
+        check_targets(jobs, slots, options.devices or "all")
+        jobs = with_installed_versions(jobs, slots)
     store = open_store(options.out)
     with store.lock(resume=options.resume):
         store.prepare()
@@ -79,6 +83,12 @@ def run_batch(options: BatchOptions, progress: Progress) -> BatchReport:
         already = sum(1 for job in jobs if job.key not in waiting and job.key not in settled)
         names = [slot.name for slot in slots] if slots else []
         progress.start(len(jobs), already, names)
+        unversioned = [job for job in jobs if job.target.startswith("android:") and job.version_code is None]
+        if unversioned:
+            progress.note(f"warning: {len(unversioned)} installed package(s) without an APK ({unversioned[0].where}: "
+                          f"{unversioned[0].package}, ...) are known by name alone: a device where the app was "
+                          "updated takes an earlier result of it for done on --resume; give the APKs to key each "
+                          "audit by its build")
         progress.counts.poisoned += len(settled)
         quarantined: dict[str, str] = {}
         try:
@@ -118,6 +128,9 @@ def summary_lines(report: BatchReport) -> list[str]:
             lines.append(f"  {row.state}: {row.package} ({row.where}): {row.reason}: {row.message}")
     for device, why in report.document.quarantined.items():
         lines.append(f"  quarantined: {device}: {why}")
+    if any(row.reason == "no-worker" for row in report.document.apps):
+        lines.append("no worker is taking jobs from the broker: start `consent-audit worker`s, then run the same "
+                     "batch again with --resume (what was done is kept)")
     out = report.location.rstrip("/")
     lines += [f"index: {out}/{INDEX_HTML}", f"batch: {out}/{BATCH_JSON}", f"junit: {out}/{JUNIT_XML}"]
     return lines
@@ -127,25 +140,34 @@ def summary_lines(report: BatchReport) -> list[str]:
 # Celery
 
 
+WORKER_CHECK_S = 10.0
+"""How often a batch waiting on a broker asks whether any worker is there."""
+
+
 def run_distributed(options: BatchOptions, store: JobStore, jobs: list[Job], session: str,
                     progress: Progress) -> dict[str, Settled]:
     from auditor.batch.distributed import (
         DEFAULT_VISIBILITY_TIMEOUT_S,
         TaskSettings,
         check_broker,
+        check_limits,
         make_app,
         submit,
+        workers_answering,
     )
 
     assert options.broker is not None
     visibility = options.visibility_timeout or DEFAULT_VISIBILITY_TIMEOUT_S
+    settings = TaskSettings(options.pool.max_attempts, options.pool.poison_after, options.pool.analysis_args,
+                            options.pool.time_limit_s)
+    check_limits(jobs, settings, visibility)  # a usage error, before the broker is contacted
     app = make_app(options.broker, visibility_timeout=visibility)
     check_broker(app)
-    settings = TaskSettings(options.pool.max_attempts, options.pool.poison_after, options.pool.analysis_args)
     output = str(store.root.resolve()) if isinstance(store, FolderJobStore) else store.location
     waiting = {s.job.key: s for s in submit(app, jobs, output, session, settings, visibility)}
     settled: dict[str, Settled] = {}
     running: dict[str, str] = {}
+    worker_seen = next_check = time.monotonic()
     while waiting:
         for key, submitted in list(waiting.items()):
             result = submitted.result
@@ -160,14 +182,26 @@ def run_distributed(options: BatchOptions, store: JobStore, jobs: list[Job], ses
             if state not in ("SUCCESS", "FAILURE"):
                 continue
             del waiting[key]
+            worker_seen = time.monotonic()
             worker = running.pop(key, "")
             if worker:
                 progress.device_state(worker, "idle")
             answer = _answer_of(result)
             settled[key] = answer
             progress.job_finished(submitted.job, answer.state, answer.reason, answer.message, worker)
-        if waiting:
-            time.sleep(0.5)
+        if not waiting:
+            break
+        now = time.monotonic()
+        if now >= next_check:
+            next_check = now + WORKER_CHECK_S
+            if workers_answering(app):
+                worker_seen = now
+            elif now - worker_seen >= options.no_worker_timeout:
+                why = f"no worker answered on the broker for {now - worker_seen:.0f} s"
+                for key in waiting:
+                    settled[key] = Settled("not-run", "no-worker", why)
+                break
+        time.sleep(0.5)
     return settled
 
 

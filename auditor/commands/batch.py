@@ -117,6 +117,9 @@ class BatchCommand(Command):
         parser.add_argument("--visibility-timeout", type=float, metavar="SECONDS",
                             help="with --broker: the broker's visibility timeout, as the workers have it "
                                  "(default: 10800)")
+        parser.add_argument("--no-worker-timeout", type=float, default=300.0, metavar="SECONDS",
+                            help="with --broker: stop waiting when no worker has answered for this long; the "
+                                 "apps not done are left to --resume (default: 300)")
         _add_analysis_arguments(parser)
         add_server_arguments(parser.add_argument_group("Android devices (local pool)"))
 
@@ -136,7 +139,7 @@ class BatchCommand(Command):
             pool=PoolSettings(max_attempts=args.max_attempts, poison_after=args.poison_after,
                               quarantine_after=args.quarantine_after, analysis_args=_analysis_arguments(args),
                               time_limit_s=args.timeout),
-            visibility_timeout=args.visibility_timeout,
+            visibility_timeout=args.visibility_timeout, no_worker_timeout=args.no_worker_timeout,
             android_arguments=server_arguments(args.frida_server_name, args.frida_port, args.no_server_setup),
         )
         try:

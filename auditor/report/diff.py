@@ -232,7 +232,9 @@ def diff_text(diff: RunDiff, lang: Lang = "en") -> str:
             view = _view(change, lang)
             counts = f"{view.old_count} -> {view.new_count}"
             unproven = f" [{t['diff_unproven']}: {'; '.join(view.unproven)}]" if view.unproven else ""
-            lines.append(f"  {sign} [{view.severity}] {view.rule}: {view.explanation} ({counts}){unproven}")
+            # The phase is part of what a finding is (the same rule before consent and after a refusal is two).
+            lines.append(f"  {sign} [{view.severity}] {view.rule} ({view.phase_text}): {view.explanation} "
+                         f"({counts}){unproven}")
     lines.append(t["diff_summary"].format(fixed=len(diff.fixed), new=len(diff.added),
                                           persisting=len(diff.persisting)))
     return "\n".join(lines) + "\n"

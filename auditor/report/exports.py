@@ -14,7 +14,7 @@ from lxml import etree
 
 from auditor.analysis import RunAnalysis
 from auditor.describe import describe_caller
-from auditor.models import Finding
+from auditor.models import Finding, HookEvent
 from auditor.report import wording
 from auditor.report.data import EVENT_IDS_SHOWN
 from auditor.rules import all_rules
@@ -124,17 +124,24 @@ def write_events_csv(result: RunAnalysis, path: Path, *, reveal: bool = False) -
     """Every hooked call, one row each, into `path` (UTF-8 with a byte-order mark, which spreadsheets need to read
     Chinese correctly). Personal-information values are masked unless `reveal`."""
     start = _run_start(result)
-    evidence: dict[str, list[Finding]] = {}
-    for finding in result.analysis.findings:
-        if finding.suppressed is None:
-            for event_id in finding.event_ids:
-                evidence.setdefault(event_id, []).append(finding)
-    cited = {event_id: (";".join(f.id for f in found), ";".join(dict.fromkeys(f.rule for f in found)))
-             for event_id, found in evidence.items()}
+    # Which findings each call is evidence of, as the cells say it: worked out once per set of findings (a million
+    # calls are evidence of a few dozen findings, in a few combinations).
+    evidence: dict[str, tuple[int, ...]] = {}
+    active = [f for f in result.analysis.findings if f.suppressed is None]
+    for number, finding in enumerate(active):
+        for event_id in finding.event_ids:
+            evidence[event_id] = evidence.get(event_id, ()) + (number,)
+    cited_cells: dict[tuple[int, ...], tuple[str, str]] = {}
+    for combination in set(evidence.values()):
+        found = [active[n] for n in combination]
+        cited_cells[combination] = (";".join(f.id for f in found), ";".join(dict.fromkeys(f.rule for f in found)))
     # A run may hold a million calls of a few APIs by a few callers: what depends only on the API, the stack (so
-    # the caller) and the user's state is worked out once per combination, not once per row.
+    # the caller) and the user's state is worked out once per combination, not once per row; and the values cell
+    # once per set of recorded values (calls read alike share them, see store._EventReader; the timeline holds
+    # every event, so an object's id stands for it until the file is written).
     static: dict[tuple[str, str, str, str | None, int], tuple[str, ...]] = {}
     texts: dict[str, str] = {}
+    value_cells: dict[tuple[int, int, int], str] = {}
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
@@ -146,16 +153,22 @@ def write_events_csv(result: RunAnalysis, path: Path, *, reveal: bool = False) -
                 fixed = static[key] = _static_cells(call)
             process = texts.get(event.process) or texts.setdefault(event.process, _inert(event.process))
             thread = texts.get(event.thread) or texts.setdefault(event.thread, _inert(event.thread))
-            values = "; ".join(
-                f"{position}={value.raw if reveal and value.raw is not None else value.text}"
-                for position, value in event.values()
-            )
-            ids, rules = cited.get(event.id, ("", ""))
+            held = (id(event.args), id(event.ret), id(event.receiver))
+            values = value_cells.get(held)
+            if values is None:
+                values = value_cells[held] = _values_cell(event, reveal)
+            cited = evidence.get(event.id)
+            ids, rules = cited_cells[cited] if cited else ("", "")
             writer.writerow((
                 event.id, process, event.pid, event.seq, event.ts, round(event.ts - start, 3), *fixed,
-                _inert(event.threw.cls if event.threw else "returned"), thread, _inert(values),
+                _inert(event.threw.cls if event.threw else "returned"), thread, values,
                 event.stack or "", ids, rules,
             ))
+
+
+def _values_cell(event: HookEvent, reveal: bool) -> str:
+    return _inert("; ".join(f"{position}={value.raw if reveal and value.raw is not None else value.text}"
+                            for position, value in event.values()))
 
 
 def _static_cells(call: Call) -> tuple[str, ...]:

@@ -7,7 +7,10 @@ generates now; after changing `FindingsDocument` or what it holds, regenerate it
     python -m auditor.report.schema
 
 Versioning: `schema_version` in findings.json names the schema's major version. Adding an optional field keeps
-it; removing or renaming a field, or changing its meaning or type, raises it.
+it; removing or renaming a field, or changing its meaning or type, raises it. So the schema lets every object hold
+fields it does not name (`additionalProperties: true`): a findings.json from a later consent-audit of the same
+major version validates against this schema, and a consumer must ignore what it does not know. (The model itself
+forbids unknown fields: what this tool writes is exactly what it declares.)
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def findings_schema() -> dict[str, Any]:
-    schema = FindingsDocument.model_json_schema(mode="serialization")
+    schema = _open_objects(FindingsDocument.model_json_schema(mode="serialization"))
     version = FindingsDocument.model_fields["schema_version"].default
     return {
         "$schema": SCHEMA_DIALECT,
@@ -36,6 +39,18 @@ def findings_schema() -> dict[str, Any]:
                        f"rests on. Schema version {version}.",
         **{key: value for key, value in schema.items() if key not in ("title", "description")},
     }
+
+
+def _open_objects(node: Any) -> Any:
+    """Every object schema of `node` allowing fields it does not name (see Versioning above)."""
+    if isinstance(node, dict):
+        opened = {key: _open_objects(value) for key, value in node.items()}
+        if opened.get("additionalProperties") is False:
+            opened["additionalProperties"] = True
+        return opened
+    if isinstance(node, list):
+        return [_open_objects(item) for item in node]
+    return node
 
 
 def schema_text() -> str:

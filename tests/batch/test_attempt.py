@@ -3,9 +3,12 @@ charged to the job, and a job that times out again and again is poisoned, across
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import stat
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from auditor.batch import attempt
 from auditor.batch.applist import load_app_list
 from auditor.batch.attempt import run_attempt
 from auditor.batch.devices import SandboxSlot
-from auditor.batch.jobs import AttemptRecord, FolderJobStore
+from auditor.batch.jobs import AttemptRecord, FolderJobStore, JobResult, process_alive
 from auditor.batch.pool import LocalPool, PoolSettings
 from auditor.batch.progress import Progress
 from auditor.batch.session import BatchOptions, run_batch
@@ -130,3 +133,47 @@ def test_a_store_that_cannot_record_attempts_stops_the_pool_without_an_audit(tmp
     assert {end.state for end in ends.values()} == {"not-run"}, "no job is lost: each can run later"
     assert "cannot record the audit" in pool.quarantined["sandbox-1"]
     assert not list((tmp_path / "out" / "state").iterdir()), "nothing ran"
+
+
+class _DiskFillsUp(FolderJobStore):
+    """A store whose disk fills up while an audit runs: touching the attempt's record fails."""
+
+    def heartbeat(self, key: str, attempt: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.attempts_dir(key)))
+
+
+def test_a_full_disk_during_an_attempt_ends_it_as_infrastructure_and_stops_its_audit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (job,) = load_app_list(write_list(tmp_path / "apps.yaml", 1))
+    pid_file = tmp_path / "audit.pid"
+    audit = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+    monkeypatch.setattr(attempt, "run_one_command", lambda *_: [sys.executable, "-c", audit])
+    monkeypatch.setattr(attempt, "HEARTBEAT_S", 0.2)
+    store = _DiskFillsUp(tmp_path / "out")
+    store.prepare()
+    started = time.monotonic()
+    outcome = run_attempt(store, job, session="s", mode="local", device="sandbox-1", device_args=[])
+    assert time.monotonic() - started < 30
+    assert (outcome.outcome.kind, outcome.outcome.reason) == ("infrastructure", "disk-full")
+    assert "No space left on device" in outcome.outcome.message
+    assert not process_alive(int(pid_file.read_text())), "the audit does not outlive its attempt"
+    (record,) = store.attempts(job.key)
+    assert (record.kind, record.reason) == ("infrastructure", "disk-full"), "the attempt's end is recorded"
+
+
+def test_a_bug_while_an_attempt_ends_is_a_tool_bug_of_that_attempt(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (job,) = load_app_list(write_list(tmp_path / "apps.yaml", 1))
+    monkeypatch.setattr(attempt, "run_one_command", lambda *_: [sys.executable, "-c", "pass"])
+
+    def broken(path: Path) -> JobResult | None:
+        raise KeyError("kind")
+
+    monkeypatch.setattr(attempt, "_read_result", broken)
+    store = FolderJobStore(tmp_path / "out")
+    store.prepare()
+    outcome = run_attempt(store, job, session="s", mode="local", device="sandbox-1", device_args=[])
+    assert (outcome.outcome.kind, outcome.outcome.reason) == ("tool-bug", "internal-error")
+    assert "KeyError" in outcome.outcome.message
+    (record,) = store.attempts(job.key)
+    assert record.ended_at is not None and record.reason == "internal-error"

@@ -89,3 +89,38 @@ def test_run_one_records_a_crash_as_the_app_outcome(tmp_path: Path, capsys: pyte
                                                                                   "run")
     assert (tmp_path / "run" / "manifest.json").is_file() and (tmp_path / "run" / "report.html").is_file()
     assert record["manifest_sha256"]
+
+
+def test_apps_no_given_device_can_audit_are_refused_at_validation(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """An Android app on sandbox slots would fail on every slot as infrastructure and quarantine them all: it is a
+    mistake in the list or the options, said before anything runs."""
+    listing = tmp_path / "apps.csv"
+    listing.write_text(f"app,scenario\ncom.example.shop,{APPS / 'batch-mini' / 'scenario.yaml'}\n"
+                       f"sandbox:{APPS / 'batch-mini'},\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(listing), "--devices", "sandbox:1", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error == ("consent-audit: error: 1 problem(s) in the app list:\n"
+                     f"{listing}:2: android:com.example.shop: an Android app, and --devices sandbox:1 has no Android "
+                     "device to audit it on\n")
+    assert not out.exists(), "nothing ran, nothing was written"
+
+
+def test_run_one_exits_1_for_a_bug_of_this_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug is not the device's fault nor the app's: exit 1 (no retry), recorded as such."""
+    import auditor.devices
+
+    def broken(*_: object, **__: object) -> object:
+        raise AttributeError("'NoneType' object has no attribute 'package'")
+
+    monkeypatch.setattr(auditor.devices, "open_backend", broken)
+    result = tmp_path / "result.json"
+    code = main(["run-one", "--target", f"sandbox:{APPS / 'batch-mini'}",
+                 "--scenario", str(APPS / "batch-mini" / "scenario.yaml"), "--out", str(tmp_path / "run"),
+                 "--result", str(result), "--job-key", "k1"])
+    assert code == 1
+    record = json.loads(result.read_text())
+    assert (record["kind"], record["reason"], record["run"]) == ("tool-bug", "internal-error", None)
+    assert capsys.readouterr().err.startswith("tool-bug: internal-error: AttributeError: ")

@@ -194,3 +194,29 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 def text_of(element: lxml.html.HtmlElement) -> str:
     """An element's text as a reader sees it: whitespace runs collapsed."""
     return " ".join(str(element.text_content()).split())
+
+
+# ------------------------------------------------------------------------------------------------ browser tests
+
+REQUIRE_BROWSER = "CONSENT_AUDIT_REQUIRE_BROWSER"
+"""Set to 1 (CI does, in .ci/run): a browser test that cannot run fails instead of skipping."""
+_BROWSER_SKIPS: list[str] = []
+
+
+def browser_unavailable(reason: str) -> None:
+    """A browser test cannot run here: it fails when the browser is required, else skips, and the skip is named
+    at the end of the run (a skipped browser test is an untested report, not a pass)."""
+    import os
+
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        pytest.fail(f"{reason} ({REQUIRE_BROWSER}=1: the browser tests must run)", pytrace=False)
+    _BROWSER_SKIPS.append(reason)
+    pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _BROWSER_SKIPS:
+        terminalreporter.write_sep("=", "the report was NOT tested in a browser", yellow=True, bold=True)
+        for reason in dict.fromkeys(_BROWSER_SKIPS):
+            terminalreporter.write_line(f"skipped: {reason}")
+        terminalreporter.write_line(f"(set {REQUIRE_BROWSER}=1 to make this a failure, as CI does)")

@@ -136,6 +136,21 @@ def test_the_text_lists_each_change_with_its_counts(old: tuple[RunAnalysis, Path
     assert "New (0):" in lines and "Persisting (0):" in lines
 
 
+def test_the_text_tells_apart_one_rule_in_two_phases(tmp_path: Path) -> None:
+    """The same rule, API and caller before consent and after the refusal are two findings: their lines say which
+    is which."""
+    from tests.commands.test_evidence import record
+
+    both = record(tmp_path / "old", sdk_reads_before_consent=True, app_reads_after_refusal=True)
+    fixed = record(tmp_path / "new", sdk_reads_before_consent=False)
+    old, new = analyse_run(read_run(both), ["eu-gdpr"]), analyse_run(read_run(fixed), ["eu-gdpr"])
+    text = diff_text(diff_runs(old, new, verify_run(both), verify_run(fixed)))
+    lines = [line for line in text.splitlines() if line.startswith("  - [high] EU-EPRIV-5-3 ")]
+    assert len(lines) == 2, text
+    assert lines[0].startswith("  - [high] EU-EPRIV-5-3 (before the user agreed to the privacy policy): ")
+    assert lines[1].startswith("  - [high] EU-EPRIV-5-3 (after the user refused the privacy policy): ")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_html_is_self_contained_and_lists_the_changes(old: tuple[RunAnalysis, Path], tmp_path: Path,
                                                           lang: str) -> None:

@@ -18,7 +18,7 @@ from auditor.cli import EXIT_CLEAN, EXIT_FINDINGS, main
 from auditor.resources import demo_app
 from auditor.store import read_run, verify_run
 
-from .conftest import parse_html
+from .conftest import browser_unavailable, parse_html
 
 pytestmark = pytest.mark.integration
 
@@ -178,7 +178,7 @@ def test_the_hostile_apps_csv_keeps_payloads_as_text(hostile_run: Path) -> None:
 def browser() -> Iterator[Any]:
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if chromium is None or driver is None:
-        pytest.skip("Debian's chromium and chromium-driver are not installed: `make browser` installs them")
+        browser_unavailable("Debian's chromium and chromium-driver are not installed: `make browser` installs them")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -240,7 +240,7 @@ def test_the_chinese_report_renders_in_chromium(browser: Any, demo_run: Path, tm
 
     fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
     if not fonts.strip():
-        pytest.skip("no Chinese font (fc-list :lang=zh): `make browser` installs fonts-wqy-zenhei")
+        browser_unavailable("no Chinese font (fc-list :lang=zh): `make browser` installs fonts-wqy-zenhei")
     run = copy_of(demo_run, tmp_path)
     assert main(["report", str(run), "--lang", "zh"]) == EXIT_FINDINGS
 

@@ -43,10 +43,14 @@ def test_a_written_findings_json_validates(sample: SampleRun, tmp_path: Path) ->
     assert document["findings"]
 
 
-def test_the_schema_rejects_what_findings_json_never_holds() -> None:
+def test_the_schema_rejects_what_findings_json_never_holds_and_takes_added_fields() -> None:
+    """An optional field added in a later version keeps schema_version (docs/report.md): documents carrying one,
+    anywhere, still validate; a missing or mistyped field, or another major version, does not."""
     validator = jsonschema.Draft202012Validator(findings_schema())
     good = {"tool_version": "0", "run_id": "r", "app": {"package": "p"}, "rules_run": [], "findings": []}
     assert validator.is_valid(good)
     assert not validator.is_valid({**good, "schema_version": 2})
-    assert not validator.is_valid({**good, "surprise": 1})
     assert not validator.is_valid({k: v for k, v in good.items() if k != "run_id"})
+    assert not validator.is_valid({**good, "rules_run": "CN-OVERFREQ"})
+    assert validator.is_valid({**good, "surprise": 1, "app": {"package": "p", "store_url": "https://x.invalid"}})
+    assert '"additionalProperties": false' not in schema_text()

@@ -166,3 +166,29 @@ def test_an_unknown_language_is_refused(analysed: RunAnalysis) -> None:
     with pytest.raises(InputError, match="unknown report language 'fr'"):
         write_reports(analysed, lang="fr")  # type: ignore[arg-type]
     assert not (analysed.run.directory / "report.html").exists()
+
+
+def test_the_rendering_is_recorded_and_makes_the_same_files_again(sample: SampleRun, tmp_path: Path) -> None:
+    """Derived files are a function of the evidence and the recorded rendering: made again in another folder and
+    another process state, they are the same bytes; an edit is found even when its digest was rewritten."""
+    from auditor.report.writer import rederive
+    from auditor.rules.settings import RuleSettings
+
+    directory = sample.record(tmp_path / "recorded")
+    settings = RuleSettings(category="shopping", first_party_hosts=["shop.example"])
+    write_reports(analyse_run(read_run(directory), packs=["cn-miit", "eu-gdpr"], settings=settings), "zh",
+                  reveal=True)
+    manifest = DerivedManifest.model_validate_json((directory / "derived-manifest.json").read_text("utf-8"))
+    assert manifest.rendering is not None
+    assert (manifest.rendering.lang, manifest.rendering.reveal, manifest.rendering.packs) == (
+        "zh", True, ["cn-miit", "eu-gdpr"])
+    assert RuleSettings.model_validate(manifest.rendering.settings) == settings
+
+    moved = tmp_path / "elsewhere"
+    directory.rename(moved)
+    checked = rederive(moved)
+    assert checked.proven and sorted(checked.identical) == sorted(manifest.files)
+
+    csv_path = moved / "events.csv"
+    csv_path.write_bytes(csv_path.read_bytes().replace(b"pre-consent", b"consented", 1))
+    assert rederive(moved).different == ["events.csv"]
