@@ -1,6 +1,7 @@
 """The native layer for real: the shipped native entries (hooks/catalog/native.yaml) hooked with Frida's Interceptor
 in a sandbox JVM that reads the loopback interface's MAC address file, resolves a host and connects a socket, and in
-a small C program, compiled here with gcc, that reads system properties through __system_property_get."""
+a small C program, compiled here with gcc, that reads system properties through __system_property_get and opens the
+ARP table and serial-number files with open()."""
 
 from __future__ import annotations
 
@@ -230,3 +231,39 @@ def test_system_properties_read_in_native_code_are_recorded_with_the_value_maske
     assert events[1].stack == first.stack
     lookup = sink.events[2]
     assert lookup.args[0].text == "ro.serialno" and lookup.ret is not None and lookup.ret.type == "void*"
+
+
+def test_arp_table_and_serial_number_files_opened_in_native_code_are_recorded(
+    props_executable: Path, native_catalog: Catalog, agent_built: None
+) -> None:
+    from auditor.instrument import Instrumenter
+
+    program = PropsProgram(props_executable)
+    sink = RecordingSink()
+    instrumenter = Instrumenter(native_catalog, sink)
+    serial_files = ["/sys/devices/soc0/serial_number", "/sys/block/mmcblk0/device/cid",
+                    "/proc/device-tree/serial-number"]
+    try:
+        instrumenter.instrument(ProcessInfo(pid=program.pid, name="props"))
+        arp = program.ask("open /proc/net/arp")
+        answers = [program.ask(f"open {path}") for path in serial_files]
+        # Files of the same names elsewhere are not identifier sources: no event.
+        unrelated = program.ask("open /tmp/serial_number")
+        instrumenter.drain()
+    finally:
+        instrumenter.close()
+        program.close()
+    assert arp.startswith("/proc/net/arp read ")
+    assert unrelated.startswith("/tmp/serial_number errno ")
+    assert [event.entry for event in sink.events] == ["native.arp-table", *["native.serial-file"] * 3]
+    table = sink.events[0]
+    assert table.api in ("libc.open", "libc.open64") and table.args[0].text == "/proc/net/arp"
+    assert table.ret is not None and int(table.ret.text) >= 0
+    assert sink.stack(table.stack)[0].startswith("props!main+0x")
+    # This machine has none of the serial-number files: each attempt is recorded all the same, with open's -1,
+    # exactly as a read that succeeds on a device would be.
+    for event, path, answer in zip(sink.events[1:], serial_files, answers, strict=True):
+        assert event.args[0].text == path
+        assert event.ret is not None
+        opened = int(event.ret.text)
+        assert opened == -1 if "errno" in answer else opened >= 0
