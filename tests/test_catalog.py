@@ -202,6 +202,8 @@ def test_agent_config_carries_what_the_installer_needs(catalog: Catalog) -> None
         "match": {"arg": 1, "equals": ["android_id"]},
         "receiver": False,
         "bundled": False,
+        "capture": "values",
+        "wraps": [],
     }
 
 

@@ -79,7 +79,8 @@ class ApiIndex:
     listed: dict[str, DeclaredClass]
     """Bundled classes from signatures.yaml (Play services, OkHttp, support library, vendor OAID classes)."""
     hidden: dict[str, DeclaredClass]
-    """Hidden platform classes from signatures.yaml (no public declaration exists)."""
+    """Hidden platform methods from signatures.yaml (AOSP source), by class: of hidden classes, or hidden methods of
+    public classes (no public declaration exists for them)."""
 
     def platform_levels(self, class_name: str) -> tuple[int | None, int | None]:
         """`since`/`removed` of a platform class, its outer classes included (a member cannot predate them)."""
@@ -168,7 +169,8 @@ def read_signatures(path: Path = SIGNATURES_FILE) -> tuple[dict[str, DeclaredCla
             methods: dict[str, list[Overload]] = {}
             for method, overloads in record["methods"].items():
                 methods[method] = [
-                    Overload(tuple(item["params"]), bool(item.get("static", False)), record.get("since"))
+                    Overload(tuple(item["params"]), bool(item.get("static", False)),
+                             item.get("since", record.get("since")))
                     for item in overloads
                 ]
             classes[name] = DeclaredClass(
@@ -206,6 +208,8 @@ class Proof:
 def prove(entry: CatalogEntry, index: ApiIndex) -> Proof:
     """Check `entry`'s class, method and overloads against the real declarations, and work out its API levels."""
     proof = Proof(entry.id)
+    if entry.hidden:
+        return _prove_hidden(entry, index, proof)
     if entry.bundled:
         platform = index.platform.get(entry.class_name)
         if platform is not None:
@@ -240,12 +244,29 @@ def prove(entry: CatalogEntry, index: ApiIndex) -> Proof:
         _check_overloads(entry, declared, proof, declared_types=True)
         _levels(entry.class_name, declared, entry, index, proof)
         return proof
-    hidden = index.hidden.get(entry.class_name)
-    if hidden is not None:
-        _check_overloads(entry, hidden, proof, declared_types=False)
-        proof.since = hidden.since
-        return proof
     proof.problems.append(f"no class {entry.class_name} in the Android platform declarations ({PLATFORM_FILE.name})")
+    return proof
+
+
+def _prove_hidden(entry: CatalogEntry, index: ApiIndex, proof: Proof) -> Proof:
+    """A hidden API: the public declarations must indeed lack it (else it is public, and checked as such), and its
+    AOSP signatures must be listed; its levels are the listing's. What exists of it publicly is checked too: a
+    hidden method of a public class names a class the declarations have."""
+    public_name = entry.declared_in or entry.class_name
+    public = index.platform.get(public_name)
+    if public is not None and public.overloads(entry.method):
+        proof.problems.append(f"{public_name}.{entry.method} is in the public declarations: it is not hidden")
+    if entry.declared_in is not None and public is None:
+        proof.problems.append(f"declared_in {entry.declared_in} is not a platform class")
+    listed = index.hidden.get(entry.class_name)
+    if listed is None or not listed.overloads(entry.method):
+        proof.problems.append(f"hidden {entry.class_name}.{entry.method} is not listed in {SIGNATURES_FILE.name} "
+                              "(its AOSP signature and source)")
+        return proof
+    _check_overloads(entry, listed, proof, declared_types=False)
+    chosen = _selected(entry, listed, Proof(entry.id), declared_types=False)
+    sinces = [overload.since for overload in chosen if overload.since is not None]
+    proof.since = min(sinces) if sinces else None
     return proof
 
 

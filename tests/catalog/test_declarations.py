@@ -117,8 +117,22 @@ def test_exact_overloads_are_matched_through_declared_in(index: ApiIndex) -> Non
 
 
 def test_listed_classes_are_not_platform_classes(index: ApiIndex) -> None:
-    for name in [*index.listed, *index.hidden]:
+    for name in index.listed:
         assert name not in index.platform, f"{name} is in the platform declarations: check it there"
         assert name not in index.androidx, f"{name} is in the AndroidX declarations: check it there"
+    for name, declared in index.hidden.items():
+        public = index.platform.get(name)
+        for method in [*declared.methods, *(["$init"] if declared.constructors else [])]:
+            assert public is None or not public.overloads(method), f"{name}.{method} is public: check it there"
     for name, declared in [*index.listed.items(), *index.hidden.items()]:
         assert declared.source, f"{name} names no source"
+
+
+def test_hidden_entries_are_marked_and_public_ones_are_not(index: ApiIndex) -> None:
+    for hidden in (catalog_entry for catalog_entry in ENTRIES if catalog_entry.hidden):
+        assert hidden.class_name in index.hidden, f"{hidden.id} is hidden: list its AOSP signature"
+    proof = prove(entry(method="getImei", hidden=True), index)
+    assert any("is in the public declarations: it is not hidden" in text for text in proof.problems)
+    proof = prove(entry(**{"class": "android.telephony.SmsManager", "method": "sendTextMessageSecretly",
+                           "hidden": True, "pi_type": "sms"}), index)
+    assert any("is not listed in signatures.yaml" in text for text in proof.problems)
