@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.sandbox_reference > docs/sandbox-api.md
 
-Every public and protected class, constructor, method and field under `android.` in the runtime, as `javap` reads
+Every public and protected class, constructor, method and field of the runtime's Android classes, as `javap` reads
 them from the class files the sandbox really runs; tests/test_sandbox_docs.py fails when the page differs, so the
 page cannot fall behind the runtime.
 """
@@ -24,6 +24,7 @@ Generated from the sandbox runtime (`auditor/sandbox/runtime/src/android/`) by
 differ. It lists every public and protected class, constructor, method and field a sandbox app can use, with
 Android's names and parameter types (packages left out: `Context` is `android.content.Context`, `String` is
 `java.lang.String`). What is not listed does not exist in the sandbox, and an app using it does not compile.
+`com.android.*` and `libcore.*` are hidden on a device (apps reach them by reflection, the platform uses them).
 [docs/sandbox.md](sandbox.md) says how to write and audit an app, and what the data and the permissions behave like.
 """
 
@@ -38,9 +39,14 @@ def _simple(text: str) -> str:
     return _QUALIFIED.sub(lambda match: match.group(1), text).replace("$", ".")
 
 
+PLATFORM_ROOTS = ("android", "com/android", "libcore")
+"""Where the runtime's Android classes live: the public API, and the hidden platform classes apps reach by
+reflection (the platform's OkHttp and Conscrypt, libcore); the rest (`consentaudit.sandbox`) is the runtime's own."""
+
+
 def _runtime_classes(classes: Path) -> list[str]:
     names = []
-    for path in sorted((classes / "android").rglob("*.class")):
+    for path in sorted(p for root in PLATFORM_ROOTS for p in (classes / root).rglob("*.class")):
         name = path.relative_to(classes).with_suffix("").as_posix().replace("/", ".")
         if not _ANONYMOUS.search(name):
             names.append(name)

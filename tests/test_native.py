@@ -8,6 +8,7 @@ from __future__ import annotations
 import queue
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,7 +139,9 @@ def test_nothing_else_the_jvm_opens_or_resolves_is_recorded(jvm_run: tuple[Recor
     # bionic's own functions are not in a desktop JVM's C library: nothing to hook there, and no call to miss.
     absent = {hook.entry: hook.error for hook in coverage.absent}
     assert absent["native.serial-property"] == "no library of this process exports __system_property_get"
-    assert set(absent) == {"native.serial-property", "native.serial-property-lookup"}
+    # Nor is OpenSSL: the JVM speaks TLS through its own Java code.
+    assert set(absent) == {"native.serial-property", "native.serial-property-lookup", "native.tls-read",
+                           "native.tls-write"}
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -267,3 +270,45 @@ def test_arp_table_and_serial_number_files_opened_in_native_code_are_recorded(
         assert event.ret is not None
         opened = int(event.ret.text)
         assert opened == -1 if "errno" in answer else opened >= 0
+
+
+TLS_PROGRAM = Path(__file__).parent / "fixtures" / "native" / "tls_exchange.py"
+
+
+def test_tls_reads_and_writes_through_openssl_are_recorded_without_their_bytes(
+    native_catalog: Catalog, agent_built: None, tmp_path: Path
+) -> None:
+    from auditor.instrument import Instrumenter
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make the test's certificate: apt-get install openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    process = subprocess.Popen([sys.executable, str(TLS_PROGRAM), str(cert), str(key)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    sink = RecordingSink()
+    instrumenter = Instrumenter(native_catalog, sink)
+    try:
+        assert process.stdout is not None and process.stdin is not None
+        ready = process.stdout.readline()
+        assert ready.startswith("READY ")
+        coverage = instrumenter.instrument(ProcessInfo(pid=int(ready.split()[1]), name="tls-exchange"))
+        process.stdin.write("go\n")
+        process.stdin.flush()
+        assert process.stdout.readline().strip() == "DONE pong"
+        instrumenter.drain()
+    finally:
+        instrumenter.close()
+        process.kill()
+        process.wait(TIMEOUT_S)
+    assert {"native.tls-read", "native.tls-write"} <= {hook.entry for hook in coverage.installed}
+    writes = [event for event in sink.events if event.entry == "native.tls-write"]
+    reads = [event for event in sink.events if event.entry == "native.tls-read"]
+    # The client's ping and the server's pong: one write each, at least one read each (TLS also reads its tickets).
+    assert sorted(int(event.args[0].text) for event in writes) == [4, 4]
+    assert len(reads) >= 2 and all(event.api.startswith("libssl.SSL_read") for event in reads)
+    recorded = "".join(event.model_dump_json() for event in sink.events)
+    assert "ping" not in recorded and "pong" not in recorded

@@ -170,7 +170,7 @@ def read_signatures(path: Path = SIGNATURES_FILE) -> tuple[dict[str, DeclaredCla
             for method, overloads in record["methods"].items():
                 methods[method] = [
                     Overload(tuple(item["params"]), bool(item.get("static", False)),
-                             item.get("since", record.get("since")))
+                             item.get("since", record.get("since")), item.get("until", record.get("until")))
                     for item in overloads
                 ]
             classes[name] = DeclaredClass(
@@ -267,6 +267,8 @@ def _prove_hidden(entry: CatalogEntry, index: ApiIndex, proof: Proof) -> Proof:
     chosen = _selected(entry, listed, Proof(entry.id), declared_types=False)
     sinces = [overload.since for overload in chosen if overload.since is not None]
     proof.since = min(sinces) if sinces else None
+    removals = [overload.removed for overload in chosen]
+    proof.until = max(r for r in removals if r is not None) if removals and None not in removals else None
     return proof
 
 

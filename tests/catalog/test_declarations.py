@@ -136,3 +136,9 @@ def test_hidden_entries_are_marked_and_public_ones_are_not(index: ApiIndex) -> N
     proof = prove(entry(**{"class": "android.telephony.SmsManager", "method": "sendTextMessageSecretly",
                            "hidden": True, "pi_type": "sms"}), index)
     assert any("is not listed in signatures.yaml" in text for text in proof.problems)
+
+
+def test_what_the_baseline_calls_inet_socket_address_get_host_address_does_not_exist(index: ApiIndex) -> None:
+    # Listed by peer tools, but no such method: InetSocketAddress has getHostString (which the catalog hooks).
+    socket_address = index.platform["java.net.InetSocketAddress"]
+    assert socket_address.overloads("getHostAddress") == [] and socket_address.overloads("getHostString")

@@ -780,6 +780,12 @@ public class ProbeActivity extends Activity {
             return null;
         });
         probe("network.tls-read", "(byte[],int,int)", () -> tls.getInputStream().read(new byte[64], 0, 64));
+        com.android.org.conscrypt.OpenSSLSocketImpl legacy = new com.android.org.conscrypt.OpenSSLSocketImpl();
+        probe("network.tls-write-legacy", "(byte[],int,int)", () -> {
+            legacy.getOutputStream().write(hello, 0, hello.length);
+            return null;
+        });
+        probe("network.tls-read-legacy", "(byte[],int,int)", () -> legacy.getInputStream().read(new byte[64], 0, 64));
         socketExchange();
         probe("network.dns-all-by-name", "(java.lang.String)", () -> InetAddress.getAllByName("localhost"));
         probe("network.dns-by-name", "(java.lang.String)", () -> InetAddress.getByName("localhost"));
