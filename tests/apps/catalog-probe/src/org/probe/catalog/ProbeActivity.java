@@ -794,6 +794,7 @@ public class ProbeActivity extends Activity {
                 () -> client.newCall(new okhttp3.Request.Builder().url("https://log.sdk.example/collect").build()));
         probe("network.okhttp-dns", "(java.lang.String)", () -> okhttp3.Dns.Companion.SYSTEM.lookup("localhost"));
         probe("network.okhttp3-dns", "(java.lang.String)", () -> okhttp3.Dns.SYSTEM.lookup("localhost"));
+        probe("network.okhttp313-dns", "(java.lang.String)", () -> okhttp3.Dns.LAMBDA_SYSTEM.lookup("localhost"));
         probe("network.apache-execute", "(org.apache.http.client.methods.HttpUriRequest)",
                 () -> new org.apache.http.impl.client.DefaultHttpClient().execute(
                         new org.apache.http.client.methods.HttpGet("http://stat.legacy.example/ping")));
