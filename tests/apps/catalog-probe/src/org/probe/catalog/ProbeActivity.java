@@ -669,10 +669,17 @@ public class ProbeActivity extends Activity {
         androidx.camera.core.ImageCapture capture = new androidx.camera.core.ImageCapture();
         probe("camera.image-capture", "(java.util.concurrent.Executor,"
                 + "androidx.camera.core.ImageCapture$OnImageCapturedCallback)", () -> {
+                    // The app's own callback runs inside the recorded call (an inline executor), and what it reads
+                    // is recorded: only the calls an entry's implementation makes (`wraps`) are part of it.
                     capture.takePicture(MAIN_THREAD, new androidx.camera.core.ImageCapture.OnImageCapturedCallback() {
+                        @Override
+                        public void onError(androidx.camera.core.ImageCapture.ImageCaptureException exception) {
+                            ((LocationManager) getSystemService(LOCATION_SERVICE))
+                                    .getLastKnownLocation(LocationManager.GPS_PROVIDER);
+                        }
                     });
                     return null;
-                });
+                }, "location.last-known");
         MediaRecorder recorder = new MediaRecorder();
         probe("camera.recorder-video-source", "(int)", () -> {
             recorder.setVideoSource(MediaRecorder.VideoSource.CAMERA);
