@@ -320,3 +320,15 @@ def test_a_typo_in_a_field_points_at_its_line(tmp_path: Path) -> None:
         load_catalog(tmp_path)
     assert "a.yaml:" in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_the_catalog_page_counts_what_the_catalog_holds(catalog: Catalog) -> None:
+    page = (SOURCE_ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
+    totals = re.search(r"^(\d+) Java methods \(and (\d+) native functions\)", page, re.MULTILINE)
+    assert totals is not None and (int(totals[1]), int(totals[2])) == (len(catalog.entries), len(catalog.native))
+    rows = dict(re.findall(r"^\| \(?([a-z-]+)\)? \| (\d+) \|", page, re.MULTILINE))
+    counted: dict[str, int] = {}
+    for entry in catalog.entries:
+        key = entry.pi_type.value if entry.kind is HookKind.COLLECT and entry.pi_type else entry.kind.value
+        counted[key] = counted.get(key, 0) + 1
+    assert {key: int(value) for key, value in rows.items()} == counted
