@@ -55,6 +55,8 @@ class Catalog:
                 "match": entry.match.model_dump(exclude_none=True) if entry.match else None,
                 "receiver": entry.receiver,
                 "bundled": entry.bundled,
+                "capture": entry.capture,
+                "wraps": entry.wraps,
             }
             for entry in self.entries
         ]
@@ -96,6 +98,12 @@ def load_catalog(directory: Path | None = None) -> Catalog:
                 native.append(entry)
             else:
                 entries.append(entry)
+    java_ids = {entry.id for entry in entries}
+    for entry in entries:
+        for wrapped in entry.wraps:
+            if wrapped not in java_ids or wrapped == entry.id:
+                raise InputError(f"entry {entry.id!r} wraps {wrapped!r}, which is no other Java entry of the catalog",
+                                 where=_entry_position(*seen[entry.id]))
     return Catalog(entries, native=native)
 
 

@@ -66,6 +66,9 @@ class HookKind(str, Enum):
     """Opens a connection or resolves a host: the host is recorded, for third-party sharing."""
     COMPONENT_START = "component-start"
     """Starts, binds or wakes a component, possibly of another app (autostart / 关联启动)."""
+    CONTEXT = "context"
+    """Reads or writes no personal information: network state, the addresses and files an app handles, writes to
+    the clipboard or a provider, traffic. Shown on the timeline as context for findings, never a finding itself."""
 
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -88,11 +91,14 @@ class ArgMatch(Model):
     equals: list[str] | None = Field(default=None, min_length=1)
     prefix: list[str] | None = Field(default=None, min_length=1)
     glob: list[str] | None = Field(default=None, min_length=1)
+    other_package: Literal[True] | None = None
+    """The argument is a package name other than the app's own (the part of the process name before any `:`):
+    an app reading its own PackageInfo is not learning which apps are installed."""
 
     @model_validator(mode="after")
     def _one_test(self) -> ArgMatch:
-        if sum(test is not None for test in (self.equals, self.prefix, self.glob)) != 1:
-            raise ValueError("give exactly one of `equals`, `prefix` or `glob`")
+        if sum(test is not None for test in (self.equals, self.prefix, self.glob, self.other_package)) != 1:
+            raise ValueError("give exactly one of `equals`, `prefix`, `glob` or `other_package`")
         return self
 
 
@@ -123,6 +129,19 @@ class CatalogEntry(Model):
     declared_in: str | None = None
     """The public platform class that declares the method when `class` is a hidden implementation of it
     (`android.content.pm.PackageManager` for `android.app.ApplicationPackageManager`): the API proof checks there."""
+    hidden: bool = False
+    """The method (or its whole class) is hidden from the public SDK: `@hide`, private, or an internal class
+    (`SmsManager.sendTextMessageInternal`, `libcore.io.IoBridge.open`). No public declaration can prove it; the
+    proof checks that the public declarations indeed lack it and that its AOSP signature is listed, with its source,
+    in tests/catalog/signatures.yaml."""
+    capture: Literal["values", "count"] = "values"
+    """`values`: each call's arguments and result are recorded. `count`: each call is still an event (time, thread,
+    call site, a stack per site and phase), but no values are described: for hot calls whose values say nothing
+    (socket reads, an app's own files), so that a call costs little more than counting it."""
+    wraps: list[str] = Field(default_factory=list)
+    """Ids of entries this method's own implementation calls (`InetAddress.getByName` calls `getAllByName`): such a
+    call made on the same thread while this one runs is part of it and is not recorded again. Calls of other
+    entries inside it (an app's callback run inline) are recorded as usual."""
     since: int | None = None
     """First API level with the method (its oldest hooked overload), as the platform declarations say; 21, the
     oldest level they cover, for anything older. None for bundled classes, which ship with the app."""
@@ -165,18 +184,21 @@ class NativeCatalogEntry(CatalogEntry):
     (`fopen` -> `open`) is part of it and not recorded again. `class` names the library for people (`libc`), `method`
     the logical call (`open`); an event's `api` is `class.symbol` of the function that ran. Stacks: the native
     backtrace, then the Java stack when the thread is a Java thread, so callers are attributed as for Java calls.
-    `overloads`, `receiver` and `bundled` do not apply."""
+    `overloads`, `receiver`, `bundled`, `hidden`, `capture` and `wraps` do not apply."""
 
     functions: list[NativeFunction] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _native_shape(self) -> NativeCatalogEntry:
-        if self.receiver or self.bundled or self.overloads != "all":
-            raise ValueError("`overloads`, `receiver` and `bundled` are for Java entries, not native ones")
+        if self.receiver or self.bundled or self.hidden or self.wraps or self.capture != "values" or self.overloads != "all":
+            raise ValueError("`overloads`, `receiver`, `bundled`, `hidden`, `capture` and `wraps` are for Java entries, "
+                             "not native ones")
         counts = {function.recorded for function in self.functions}
         if len(counts) != 1:
             raise ValueError("every function of a native entry must record the same number of arguments")
         recorded = counts.pop()
+        if self.match is not None and self.match.other_package:
+            raise ValueError("match.other_package is for Java entries (a native call has no app package to compare)")
         if self.match is not None and self.match.arg >= recorded:
             raise ValueError(f"match.arg {self.match.arg} is not a recorded argument (the functions record {recorded})")
         for position in self.sensitive:

@@ -243,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         print("agent problems: " + "; ".join(sink.problems[:5]))
     failed = lost != 0 or bool(sink.gaps)
     if args.strict and not (floor_met and naive_met):
+        print("strict: a goal was missed (exit 1)")
         failed = True
     return 1 if failed else 0
 

@@ -132,3 +132,88 @@ def test_options_reach_the_agent_in_its_own_names() -> None:
 def test_options_must_be_positive_integers(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="must be a positive integer"):
         AgentOptions(**bad)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------------------------
+# The product agent on real sandbox processes (integration): what only a running VM shows.
+
+LATE_LOADER_APP = Path(__file__).parent / "apps" / "late-loader"
+STATIC_IMEI_APP = Path(__file__).parent / "apps" / "static-imei"
+GAID = "38400000-8cf0-11bd-b23e-10b96e40000d"
+
+
+@pytest.fixture(scope="module")
+def agent_current() -> None:
+    if not agent_is_current():
+        build_agent()
+
+
+@pytest.mark.integration
+def test_sdk_classes_a_loader_gets_after_it_was_made_are_hooked_before_they_run(
+    tmp_path_factory: pytest.TempPathFactory, agent_current: None
+) -> None:
+    from auditor.catalog import Catalog, load_catalog
+    from auditor.devices.sandbox import SandboxBackend
+    from auditor.instrument import Instrumenter
+    from tests.devices.sandbox_support import LogRecorder, Sandbox
+    from tests.test_instrument import RecordingSink
+
+    catalog = load_catalog()
+    sink = RecordingSink()
+    backend = SandboxBackend(LATE_LOADER_APP, cache_dir=tmp_path_factory.mktemp("sandbox-cache"))
+    log = LogRecorder()
+    backend.set_listeners(log.on_exit, log.on_log)
+    sandbox = Sandbox(backend, log)
+    instrumenter = Instrumenter(Catalog([catalog["gaid.info"], catalog["gaid.id"]]), sink)
+    statuses = []
+    try:
+        sandbox.launch(lambda info: instrumenter.instrument(info))
+        for button in ("grow", "bytes"):
+            statuses.append(sandbox.tap(f"org.lateloader:id/{button}").text("org.lateloader:id/status"))
+            instrumenter.drain()
+    finally:
+        instrumenter.close()
+        backend.close()
+
+    assert statuses == [f"id={GAID} own-loader=true"] * 2
+    loaders = [(record.loader or "", {hook.entry for hook in record.installed}, record.ts)
+               for record in sink.coverage if record.trigger == "class-loader"]
+    # The app's own loader at its start, then the two late ones: the URLClassLoader made empty, asked again after
+    # addURL; the loader derived from ClassLoader itself, whose classes are hooked as its lookups return them.
+    assert loaders[0][0].startswith("android.app.ActivityThread$AppClassLoader@")
+    grown = [item for item in loaders if "GrowingLoader" in item[0]]
+    assert len(grown) == 1 and grown[0][1] == {"gaid.info", "gaid.id"}
+    from_bytes = [item for item in loaders if "BytesLoader" in item[0]]
+    assert {entry for item in from_bytes for entry in item[1]} == {"gaid.info", "gaid.id"}
+    assert [hook for record in sink.coverage for hook in record.failed] == []
+    # Each copy's calls are recorded, after its hooks went in: both calls of each button.
+    events = [(event.entry, event.ts) for event in sink.events]
+    assert [entry for entry, _ in events] == ["gaid.info", "gaid.id", "gaid.info", "gaid.id"]
+    assert grown[0][2] <= events[0][1] and max(item[2] for item in from_bytes) <= events[3][1]
+
+
+@pytest.mark.integration
+def test_an_imei_read_in_the_main_class_static_initializer_is_audited_as_pre_consent(
+    tmp_path: Path, agent_current: None
+) -> None:
+    import json
+
+    from auditor.cli import main as cli
+    from auditor.store import read_run
+
+    run = tmp_path / "run"
+    scenario = tmp_path / "launch.yaml"
+    scenario.write_text("- launchApp: {clearState: true}\n- sleep: 1\n", encoding="utf-8")
+    assert cli(["run", "--target", f"sandbox:{STATIC_IMEI_APP}", "--scenario", str(scenario), "--out", str(run)]) == 1
+
+    data = read_run(run)
+    (imei,) = [event for event in data.events if event.entry == "telephony.imei"]
+    # READ_PHONE_STATE was never granted: the platform refused the read, and the attempt is the evidence.
+    assert imei.threw is not None and imei.threw.cls == "java.lang.SecurityException"
+    frames = data.stacks[imei.stack] if imei.stack else []
+    assert any(frame.startswith("org.probe.imei.EarlyActivity.<clinit>(") for frame in frames), frames
+    findings = json.loads((run / "findings.json").read_text(encoding="utf-8"))["findings"]
+    preconsent = [f for f in findings if f["rule"] == "CN-PRECONSENT-COLLECT" and f["entry"] == "telephony.imei"]
+    assert len(preconsent) == 1
+    assert preconsent[0]["phase"] == "pre-consent" and preconsent[0]["caller"]["origin"] == "app"
+    assert "EarlyActivity.<clinit>" in preconsent[0]["caller"]["frame"]

@@ -69,8 +69,8 @@ def test_the_catalog_watches_200_methods_of_every_personal_information_type(cata
     assert kinds == set(HookKind)
 
 
-# The union of what the best-known tools watch (shared/reference/hook-catalog-baseline.md), plus its listed gaps,
-# as (class, method). Where Android runs the code in an implementation class, the entry names that class and
+# The union of what the best-known tools watch (shared/reference/hook-catalog-baseline.md), all of it, plus its listed
+# gaps, as (class, method). Where Android runs the code in an implementation class, the entry names that class and
 # declares the public one in `declared_in`; both are accepted here.
 BASELINE = [
     ("android.telephony.TelephonyManager", m) for m in [
@@ -84,10 +84,12 @@ BASELINE = [
     ("android.os.SystemProperties", "get"), ("android.net.wifi.WifiInfo", "getMacAddress"),
     ("java.net.NetworkInterface", "getHardwareAddress"),
     ("android.app.admin.DevicePolicyManager", "getWifiMacAddress"),
-    ("com.android.id.impl.IdProviderImpl", "getUDID"), ("com.android.id.impl.IdProviderImpl", "getOAID"),
-    ("com.android.id.impl.IdProviderImpl", "getVAID"), ("com.android.id.impl.IdProviderImpl", "getAAID"),
-    ("com.samsung.android.deviceidservice.IDeviceIdService$Stub$Proxy", "getOAID"),
-    ("repeackage.com.samsung.android.deviceidservice.IDeviceIdService$Stub$Proxy", "getOAID"),
+] + [
+    ("com.android.id.impl.IdProviderImpl", m) for m in ["getUDID", "getOAID", "getVAID", "getAAID"]
+] + [
+    (f"{prefix}com.samsung.android.deviceidservice.IDeviceIdService$Stub$Proxy", m)
+    for prefix in ["", "repeackage."] for m in ["getOAID", "getVAID", "getAAID"]
+] + [
     ("android.bluetooth.BluetoothDevice", "getName"), ("android.bluetooth.BluetoothDevice", "getAddress"),
     ("android.bluetooth.BluetoothAdapter", "getName"), ("android.accounts.AccountManager", "getAccounts"),
     ("android.accounts.AccountManager", "getAccountsByType"),
@@ -104,33 +106,57 @@ BASELINE = [
     ("android.location.Geocoder", "getFromLocation"), ("android.location.Geocoder", "getFromLocationName"),
     ("android.telephony.cdma.CdmaCellLocation", "getBaseStationId"),
     ("android.telephony.cdma.CdmaCellLocation", "getNetworkId"), ("android.telephony.gsm.GsmCellLocation", "getCid"),
-    ("android.telephony.gsm.GsmCellLocation", "getLac"), ("android.net.wifi.WifiInfo", "getSSID"),
-    ("android.net.wifi.WifiInfo", "getBSSID"), ("android.net.wifi.WifiInfo", "getIpAddress"),
-    ("android.net.wifi.WifiInfo", "getNetworkId"), ("android.net.wifi.WifiManager", "getConnectionInfo"),
-    ("android.net.wifi.WifiManager", "getConfiguredNetworks"), ("android.net.wifi.WifiManager", "getScanResults"),
-    ("android.net.wifi.WifiManager", "getWifiState"), ("java.net.InetAddress", "getHostName"),
-    ("java.net.Inet4Address", "getHostAddress"), ("java.net.Inet6Address", "getHostAddress"),
-    ("java.net.InetSocketAddress", "getHostName"), ("android.net.NetworkInfo", "getType"),
-    ("android.net.NetworkInfo", "getTypeName"), ("android.net.NetworkInfo", "getExtraInfo"),
-    ("android.net.NetworkInfo", "isAvailable"), ("android.net.NetworkInfo", "isConnected"),
+    ("android.telephony.gsm.GsmCellLocation", "getLac"),
+] + [
+    ("android.net.wifi.WifiInfo", m) for m in ["getSSID", "getBSSID", "getIpAddress", "getNetworkId"]
+] + [
+    ("android.net.wifi.WifiManager", m) for m in [
+        "getConnectionInfo", "getConfiguredNetworks", "getScanResults", "getWifiState"]
+] + [
+    ("java.net.InetAddress", "getHostName"), ("java.net.Inet4Address", "getHostAddress"),
+    ("java.net.Inet6Address", "getHostAddress"), ("java.net.InetSocketAddress", "getAddress"),
+    ("java.net.InetSocketAddress", "getHostName"),
+] + [
+    ("android.net.NetworkInfo", m) for m in ["getType", "getTypeName", "getExtraInfo", "isAvailable", "isConnected"]
+] + [
     ("android.net.ConnectivityManager", "getActiveNetworkInfo"), ("java.net.URL", "openConnection"),
     ("org.apache.http.impl.client.AbstractHttpClient", "execute"),
-    ("android.content.pm.PackageManager", "getInstalledPackages"),
-    ("android.content.pm.PackageManager", "getInstalledApplications"),
-    ("android.content.pm.PackageManager", "queryIntentActivities"),
-    ("android.content.pm.PackageManager", "getInstalledModules"),
+    ("com.android.okhttp.internal.huc.HttpURLConnectionImpl", "getInputStream"),
+    ("java.net.SocketOutputStream", "socketWrite0"), ("java.net.SocketInputStream", "socketRead0"),
+    ("com.android.org.conscrypt.ConscryptFileDescriptorSocket$SSLOutputStream", "write"),
+    ("com.android.org.conscrypt.ConscryptFileDescriptorSocket$SSLInputStream", "read"),
+    ("com.android.org.conscrypt.OpenSSLSocketImpl$SSLOutputStream", "write"),
+    ("com.android.org.conscrypt.OpenSSLSocketImpl$SSLInputStream", "read"),
+] + [
+    ("android.content.pm.PackageManager", m) for m in [
+        "getInstalledPackages", "getInstalledApplications", "getInstallerPackageName", "getInstalledModules"]
+] + [
+    ("android.app.ApplicationPackageManager", m) for m in [
+        "getInstalledPackages", "getInstalledApplications", "queryIntentActivities", "getApplicationInfo",
+        "getPackageInfoAsUser", "getInstallerPackageName"]
+] + [
     ("android.app.ActivityManager", "getRunningAppProcesses"),
     ("android.app.ActivityManager", "getRunningServiceControlPanel"),
-    ("android.content.ClipboardManager", "getPrimaryClip"), ("android.content.ContentResolver", "query"),
-    ("android.content.ContentResolver", "registerContentObserver"),
-    ("android.provider.MediaStore$Images$Media", "query"), ("android.telephony.SmsManager", "sendTextMessage"),
-    ("android.telephony.SmsManager", "sendMultipartTextMessage"), ("android.telephony.SmsManager", "sendDataMessage"),
+    ("android.content.ClipboardManager", "getPrimaryClip"), ("android.content.ClipboardManager", "setPrimaryClip"),
+] + [
+    ("android.content.ContentResolver", m) for m in ["query", "registerContentObserver", "insert", "delete"]
+] + [
+    ("android.provider.MediaStore$Images$Media", "query"),
+] + [
+    ("android.telephony.SmsManager", m) for m in [
+        "sendTextMessageInternal", "getDefault", "sendTextMessageWithSelfPermissions",
+        "sendMultipartTextMessageInternal", "sendDataMessage", "sendDataMessageWithSelfPermissions",
+        "sendTextMessage", "sendMultipartTextMessage"]
+] + [
     ("android.hardware.Camera", "open"), ("android.hardware.camera2.CameraManager", "openCamera"),
     ("androidx.camera.core.ImageCapture", "takePicture"), ("android.media.MediaRecorder", "start"),
     ("android.media.AudioRecord", "startRecording"), ("android.media.AudioRecord", "$init"),
-    ("android.hardware.SensorManager", "getSensorList"), ("java.io.RandomAccessFile", "$init"),
+    ("android.hardware.SensorManager", "getSensorList"),
     ("android.support.v4.app.ActivityCompat", "requestPermissions"),
     ("androidx.core.app.ActivityCompat", "requestPermissions"),
+    ("java.io.RandomAccessFile", "$init"), ("java.io.File", "mkdir"), ("java.io.File", "mkdirs"),
+    ("libcore.io.IoBridge", "open"), ("android.content.ContextWrapper", "openFileInput"),
+    ("android.content.ContextWrapper", "openFileOutput"), ("android.content.ContextWrapper", "deleteFile"),
     # The gaps the baseline lists.
     ("android.app.Activity", "requestPermissions"), ("android.app.Activity", "onRequestPermissionsResult"),
     ("android.content.Context", "checkSelfPermission"), ("androidx.core.content.ContextCompat", "checkSelfPermission"),
@@ -143,10 +169,62 @@ BASELINE = [
     ("java.net.InetAddress", "getAllByName"), ("okhttp3.OkHttpClient", "newCall"),
 ]
 
+OVERRIDDEN_EVERYWHERE = {
+    ("java.net.InetAddress", "getHostAddress"): ["java.net.Inet4Address", "java.net.Inet6Address"],
+    ("java.net.InetAddress", "getAddress"): ["java.net.Inet4Address", "java.net.Inet6Address"],
+}
+"""Baseline methods whose own code never runs: every InetAddress is an Inet4Address or an Inet6Address, which
+override them, so a call of InetAddress.getHostAddress runs (and is hooked) in those classes."""
+
+BASELINE_NATIVE = ["SSL_read", "SSL_write"]
+"""The baseline's libssl functions: native entries (native.yaml)."""
+
 
 @pytest.mark.parametrize(("cls", "method"), BASELINE, ids=lambda value: str(value))
 def test_every_baseline_api_has_an_entry(catalog: Catalog, cls: str, method: str) -> None:
     assert any(method == entry.method and cls in (entry.class_name, entry.declared_in) for entry in catalog.entries)
+
+
+@pytest.mark.parametrize(("api", "classes"), OVERRIDDEN_EVERYWHERE.items(), ids=str)
+def test_baseline_methods_run_where_they_are_overridden(catalog: Catalog, api: tuple[str, str],
+                                                        classes: list[str]) -> None:
+    method = api[1]
+    assert all(any(entry.class_name == cls and entry.method == method for entry in catalog.entries)
+               for cls in classes)
+
+
+@pytest.mark.parametrize("symbol", BASELINE_NATIVE)
+def test_every_baseline_native_function_has_an_entry(catalog: Catalog, symbol: str) -> None:
+    assert any(function.symbol == symbol for entry in catalog.native for function in entry.functions)
+
+
+def test_noise_is_context_not_a_collection(catalog: Catalog) -> None:
+    """What reads no personal information (traffic, writes, the app's own files, addresses an app handles, network
+    state checks) is context, never a collection the rules judge; the hot ones are counted, not described."""
+    for entry_id in ["inet4.host-address", "inet4.address", "inet.socket-address", "connectivity.network-connected",
+                     "connectivity.active-network-info", "clipboard.write", "content.insert", "content.delete",
+                     "storage.mkdir", "storage.open-file-input", "network.socket-read", "network.tls-write",
+                     "sms.default"]:
+        assert catalog[entry_id].kind is HookKind.CONTEXT, entry_id
+    for entry_id in ["inet4.address", "network.socket-read", "network.socket-write", "storage.open-file-output",
+                     "connectivity.network-connected"]:
+        assert catalog[entry_id].capture == "count", entry_id
+    for entry in catalog.entries:
+        if entry.kind is HookKind.CONTEXT:
+            assert entry.pi_type is None and entry.permissions == [], entry.id
+
+
+def test_wrapped_entries_are_calls_the_wrapper_makes(catalog: Catalog) -> None:
+    wrapping = {entry.id: entry.wraps for entry in catalog.entries if entry.wraps}
+    assert wrapping["network.okhttp-dns"] == ["network.dns-all-by-name"]
+    assert wrapping["androidx.request-permissions"] == ["permissions.request"]
+    assert wrapping["sms.send-text"] == ["sms.send-text-internal"]
+
+
+def test_a_wrap_of_an_unknown_entry_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "entries:" + ENTRY.format(id="test.one") + "    wraps: [test.two]\n")
+    with pytest.raises(InputError, match="wraps 'test.two', which is no other Java entry"):
+        load_catalog(tmp_path)
 
 
 def test_content_queries_are_told_apart_by_uri(catalog: Catalog) -> None:
@@ -202,6 +280,8 @@ def test_agent_config_carries_what_the_installer_needs(catalog: Catalog) -> None
         "match": {"arg": 1, "equals": ["android_id"]},
         "receiver": False,
         "bundled": False,
+        "capture": "values",
+        "wraps": [],
     }
 
 
@@ -240,3 +320,15 @@ def test_a_typo_in_a_field_points_at_its_line(tmp_path: Path) -> None:
         load_catalog(tmp_path)
     assert "a.yaml:" in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_the_catalog_page_counts_what_the_catalog_holds(catalog: Catalog) -> None:
+    page = (SOURCE_ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
+    totals = re.search(r"^(\d+) Java methods \(and (\d+) native functions\)", page, re.MULTILINE)
+    assert totals is not None and (int(totals[1]), int(totals[2])) == (len(catalog.entries), len(catalog.native))
+    rows = dict(re.findall(r"^\| \(?([a-z-]+)\)? \| (\d+) \|", page, re.MULTILINE))
+    counted: dict[str, int] = {}
+    for entry in catalog.entries:
+        key = entry.pi_type.value if entry.kind is HookKind.COLLECT and entry.pi_type else entry.kind.value
+        counted[key] = counted.get(key, 0) + 1
+    assert {key: int(value) for key, value in rows.items()} == counted

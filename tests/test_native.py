@@ -1,12 +1,14 @@
 """The native layer for real: the shipped native entries (hooks/catalog/native.yaml) hooked with Frida's Interceptor
 in a sandbox JVM that reads the loopback interface's MAC address file, resolves a host and connects a socket, and in
-a small C program, compiled here with gcc, that reads system properties through __system_property_get."""
+a small C program, compiled here with gcc, that reads system properties through __system_property_get and opens the
+ARP table and serial-number files with open()."""
 
 from __future__ import annotations
 
 import queue
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,7 +139,9 @@ def test_nothing_else_the_jvm_opens_or_resolves_is_recorded(jvm_run: tuple[Recor
     # bionic's own functions are not in a desktop JVM's C library: nothing to hook there, and no call to miss.
     absent = {hook.entry: hook.error for hook in coverage.absent}
     assert absent["native.serial-property"] == "no library of this process exports __system_property_get"
-    assert set(absent) == {"native.serial-property", "native.serial-property-lookup"}
+    # Nor is OpenSSL: the JVM speaks TLS through its own Java code.
+    assert set(absent) == {"native.serial-property", "native.serial-property-lookup", "native.tls-read",
+                           "native.tls-write"}
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -230,3 +234,81 @@ def test_system_properties_read_in_native_code_are_recorded_with_the_value_maske
     assert events[1].stack == first.stack
     lookup = sink.events[2]
     assert lookup.args[0].text == "ro.serialno" and lookup.ret is not None and lookup.ret.type == "void*"
+
+
+def test_arp_table_and_serial_number_files_opened_in_native_code_are_recorded(
+    props_executable: Path, native_catalog: Catalog, agent_built: None
+) -> None:
+    from auditor.instrument import Instrumenter
+
+    program = PropsProgram(props_executable)
+    sink = RecordingSink()
+    instrumenter = Instrumenter(native_catalog, sink)
+    serial_files = ["/sys/devices/soc0/serial_number", "/sys/block/mmcblk0/device/cid",
+                    "/proc/device-tree/serial-number"]
+    try:
+        instrumenter.instrument(ProcessInfo(pid=program.pid, name="props"))
+        arp = program.ask("open /proc/net/arp")
+        answers = [program.ask(f"open {path}") for path in serial_files]
+        # Files of the same names elsewhere are not identifier sources: no event.
+        unrelated = program.ask("open /tmp/serial_number")
+        instrumenter.drain()
+    finally:
+        instrumenter.close()
+        program.close()
+    assert arp.startswith("/proc/net/arp read ")
+    assert unrelated.startswith("/tmp/serial_number errno ")
+    assert [event.entry for event in sink.events] == ["native.arp-table", *["native.serial-file"] * 3]
+    table = sink.events[0]
+    assert table.api in ("libc.open", "libc.open64") and table.args[0].text == "/proc/net/arp"
+    assert table.ret is not None and int(table.ret.text) >= 0
+    assert sink.stack(table.stack)[0].startswith("props!main+0x")
+    # This machine has none of the serial-number files: each attempt is recorded all the same, with open's -1,
+    # exactly as a read that succeeds on a device would be.
+    for event, path, answer in zip(sink.events[1:], serial_files, answers, strict=True):
+        assert event.args[0].text == path
+        assert event.ret is not None
+        opened = int(event.ret.text)
+        assert opened == -1 if "errno" in answer else opened >= 0
+
+
+TLS_PROGRAM = Path(__file__).parent / "fixtures" / "native" / "tls_exchange.py"
+
+
+def test_tls_reads_and_writes_through_openssl_are_recorded_without_their_bytes(
+    native_catalog: Catalog, agent_built: None, tmp_path: Path
+) -> None:
+    from auditor.instrument import Instrumenter
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make the test's certificate: apt-get install openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    process = subprocess.Popen([sys.executable, str(TLS_PROGRAM), str(cert), str(key)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    sink = RecordingSink()
+    instrumenter = Instrumenter(native_catalog, sink)
+    try:
+        assert process.stdout is not None and process.stdin is not None
+        ready = process.stdout.readline()
+        assert ready.startswith("READY ")
+        coverage = instrumenter.instrument(ProcessInfo(pid=int(ready.split()[1]), name="tls-exchange"))
+        process.stdin.write("go\n")
+        process.stdin.flush()
+        assert process.stdout.readline().strip() == "DONE pong"
+        instrumenter.drain()
+    finally:
+        instrumenter.close()
+        process.kill()
+        process.wait(TIMEOUT_S)
+    assert {"native.tls-read", "native.tls-write"} <= {hook.entry for hook in coverage.installed}
+    writes = [event for event in sink.events if event.entry == "native.tls-write"]
+    reads = [event for event in sink.events if event.entry == "native.tls-read"]
+    # The client's ping and the server's pong: one write each, at least one read each (TLS also reads its tickets).
+    assert sorted(int(event.args[0].text) for event in writes) == [4, 4]
+    assert len(reads) >= 2 and all(event.api.startswith("libssl.SSL_read") for event in reads)
+    recorded = "".join(event.model_dump_json() for event in sink.events)
+    assert "ping" not in recorded and "pong" not in recorded

@@ -61,7 +61,7 @@ def test_bad_native_entries_are_refused(fields: dict[str, Any], message: str) ->
 
 def test_a_match_gives_exactly_one_test() -> None:
     assert ArgMatch(arg=0, glob=["*.*.*.*:*"]).glob == ["*.*.*.*:*"]
-    with pytest.raises(ValidationError, match="exactly one of `equals`, `prefix` or `glob`"):
+    with pytest.raises(ValidationError, match="exactly one of `equals`, `prefix`, `glob` or `other_package`"):
         ArgMatch(arg=0, prefix=["content://sms"], glob=["content://sms/*"])
     with pytest.raises(ValidationError, match="exactly one of"):
         ArgMatch(arg=0)

@@ -59,10 +59,15 @@ def test_installed_wheel_runs_the_demo_offline(wheel, tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)], check=True)
     command = [str(venv / "bin" / "consent-audit"), "demo", "--out", str(tmp_path / "run")]
-    if os.geteuid() == 0 and shutil.which("unshare") and shutil.which("ip"):
+    offline = os.geteuid() == 0 and shutil.which("unshare") and shutil.which("ip")
+    if offline:
         # A network namespace with loopback only: the installed tool must need nothing from outside.
         command = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "offline", *command]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "run" / "report.html").is_file()
     assert "CN-SDK-PRECONSENT" in result.stdout
+    if not offline:
+        # The demo ran, but with the network reachable: the offline half is not proven here, and the run says so.
+        pytest.skip("demo from the installed wheel passed, but not offline: cutting the network off needs root, "
+                    "unshare and ip (util-linux, iproute2); run as root to prove it needs no network")

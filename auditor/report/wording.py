@@ -337,6 +337,7 @@ _PI_TYPES: Mapping[str, Text] = {
     "permission-result": Text(en="permission results", zh="权限结果"),
     "network": Text(en="network connections", zh="网络连接"),
     "component-start": Text(en="component starts", zh="组件启动"),
+    "context": Text(en="context (no personal information)", zh="上下文（非个人信息）"),
     "other": Text(en="other calls", zh="其他调用"),
 }
 

@@ -57,7 +57,16 @@ function checkedEntries(entries: unknown): HookEntry[] {
         if (problem !== null) {
             throw new Error(`${where}.${problem}`);
         }
-        return { ...entry, match: entry.match ?? null, receiver: entry.receiver === true, bundled: entry.bundled === true } as HookEntry;
+        const capture = entry.capture ?? "values";
+        if (capture !== "values" && capture !== "count") {
+            throw new Error(`${where}.capture must be "values" or "count"`);
+        }
+        const wraps = entry.wraps ?? [];
+        if (!Array.isArray(wraps) || !wraps.every(id => typeof id === "string")) {
+            throw new Error(`${where}.wraps must be a list of entry ids`);
+        }
+        return { ...entry, match: entry.match ?? null, receiver: entry.receiver === true, bundled: entry.bundled === true,
+            capture, wraps } as HookEntry;
     });
 }
 
@@ -135,7 +144,7 @@ function init(request: InitRequest): Promise<InitResult> {
                 probe = new JavaProbe();
                 const installer = new HookInstaller(outbox, evidence, probe, options);
                 native.useJava(probe, installer.threads, installer.hookedMethods);
-                const compiled = compileEntries(entries);
+                const compiled = compileEntries(entries, { appPackage: (request.process?.name ?? "").split(":")[0] ?? "" });
                 installer.installByName(compiled.filter(entry => !entry.spec.bundled), coverage);
                 bundled = new BundledClasses(installer, outbox, compiled.filter(entry => entry.spec.bundled));
                 bundled.start(coverage);

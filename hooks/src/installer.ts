@@ -8,7 +8,7 @@ import { bridgeTypeName, type Handle, signatureOf, sourceTypeName, useHandleType
 import { jniCalls } from "./jni.js";
 import { compileMatch, type TextTest } from "./matching.js";
 import type { JavaProbe, ThreadInfo } from "./probe.js";
-import type { AgentOptions, AgentValue, Coverage, FailedHook, HookEntry } from "./protocol.js";
+import type { AgentOptions, AgentValue, Coverage, FailedHook, HookEntry, MatchContext } from "./protocol.js";
 import { captureStack } from "./stacks.js";
 import { ValueDescriber } from "./values.js";
 
@@ -19,8 +19,8 @@ export interface CompiledEntry {
     test: TextTest | null;
 }
 
-export function compileEntries(entries: HookEntry[]): CompiledEntry[] {
-    return entries.map((spec, index) => ({ spec, index, test: spec.match === null ? null : compileMatch(spec.match) }));
+export function compileEntries(entries: HookEntry[], context: MatchContext): CompiledEntry[] {
+    return entries.map((spec, index) => ({ spec, index, test: spec.match === null ? null : compileMatch(spec.match, context) }));
 }
 
 /** A value of a template as compared quickly: a primitive, or a String's global reference. */
@@ -33,6 +33,8 @@ export interface QuickValue {
 export interface ThreadState {
     active: Set<string>;
     agentDepth: number;
+    /** Entry ids that the calls being recorded on this thread wrap (`wraps`), with how many such calls run. */
+    wrapped?: Map<string, number>;
 }
 
 interface HookTarget {
@@ -240,7 +242,15 @@ export class HookInstaller {
                 if (entry === null) {
                     return method.apply(this, args);
                 }
+                if ((state.wrapped?.get(entry.spec.id) ?? 0) > 0) {
+                    // Part of a call being recorded; what it wraps in turn is part of that call too.
+                    return installer.unrecorded(this, method, args, entry.spec.wraps, state);
+                }
                 state.active.add(methodKey);
+                const wraps = entry.spec.wraps;
+                if (wraps.length > 0) {
+                    enterWraps(state, wraps);
+                }
                 let result: unknown;
                 let thrown: unknown;
                 let threw = false;
@@ -251,6 +261,9 @@ export class HookInstaller {
                     thrown = error;
                 } finally {
                     state.active.delete(methodKey);
+                    if (wraps.length > 0) {
+                        leaveWraps(state, wraps);
+                    }
                 }
                 installer.record(entry, target, isInstance ? this : null, args, argumentTypes, returnType,
                     result, threw, thrown, state);
@@ -265,6 +278,19 @@ export class HookInstaller {
                 }
             }
         };
+    }
+
+    /** Run a call that is part of another one being recorded: not recorded, but what it wraps stays wrapped. */
+    unrecorded(receiver: Java.Wrapper, method: Java.Method, args: unknown[], wraps: string[], state: ThreadState): unknown {
+        if (wraps.length === 0) {
+            return method.apply(receiver, args);
+        }
+        enterWraps(state, wraps);
+        try {
+            return method.apply(receiver, args);
+        } finally {
+            leaveWraps(state, wraps);
+        }
     }
 
     /** The first entry whose match accepts this call; the argument texts are read once, and only if needed. */
@@ -325,6 +351,14 @@ export class HookInstaller {
             const thread = this.currentThread(id);
             const template = site?.template ?? null;
             const current = template !== null && template.epoch === this.evidence.epoch && template.thread === thread;
+            const counted = entry.spec.capture === "count";
+            if (counted) {
+                // No values to describe or compare: after its site's first call in the epoch, every call is a repeat.
+                args = [];
+                result = undefined;
+                receiver = null;
+                returnType = "void";
+            }
             if (site !== null && !threw && current && template.quick !== null
                 && this.sameQuick(template.quick, args, result)) {
                 this.outbox.repeat(site.slot);
@@ -461,6 +495,25 @@ export class HookInstaller {
         } catch (error) {
             this.outbox.problem(`stack:${entry.spec.id}`, `${entry.spec.id}: stack not captured: ${errorText(error)}`);
             return null;
+        }
+    }
+}
+
+function enterWraps(state: ThreadState, wraps: string[]): void {
+    const wrapped = state.wrapped ?? (state.wrapped = new Map());
+    for (const id of wraps) {
+        wrapped.set(id, (wrapped.get(id) ?? 0) + 1);
+    }
+}
+
+function leaveWraps(state: ThreadState, wraps: string[]): void {
+    const wrapped = state.wrapped as Map<string, number>;
+    for (const id of wraps) {
+        const count = (wrapped.get(id) ?? 1) - 1;
+        if (count === 0) {
+            wrapped.delete(id);
+        } else {
+            wrapped.set(id, count);
         }
     }
 }

@@ -1,5 +1,5 @@
 // `match` filters of catalog entries: which calls of a watched method an entry records.
-import type { MatchSpec } from "./protocol.js";
+import type { MatchContext, MatchSpec } from "./protocol.js";
 
 /** A test of an argument's text; null text (an app object, an unreadable value) never matches. */
 export type TextTest = (text: string | null) => boolean;
@@ -19,7 +19,7 @@ export function globPattern(glob: string): RegExp {
     return new RegExp(`^${source}$`);
 }
 
-export function compileMatch(spec: MatchSpec): TextTest {
+export function compileMatch(spec: MatchSpec, context: MatchContext): TextTest {
     if (spec.equals !== undefined) {
         const values = new Set(spec.equals);
         return text => text !== null && values.has(text);
@@ -32,7 +32,11 @@ export function compileMatch(spec: MatchSpec): TextTest {
         const patterns = spec.glob.map(globPattern);
         return text => text !== null && patterns.some(pattern => pattern.test(text));
     }
-    throw new Error("match needs one of equals, prefix, glob");
+    if (spec.other_package === true) {
+        const own = context.appPackage;
+        return text => text !== null && text !== own;
+    }
+    throw new Error("match needs one of equals, prefix, glob, other_package");
 }
 
 /** Checks a match spec as it arrives from the host; returns an error text or null. */
@@ -45,9 +49,13 @@ export function matchProblem(match: unknown): string | null {
         return "match must be {arg, equals | prefix | glob}";
     }
     const lists = [spec.equals, spec.prefix, spec.glob].filter(list => list !== undefined);
+    if (spec.other_package !== undefined) {
+        return spec.other_package === true && lists.length === 0 ? null
+            : "match.other_package must be true and come alone";
+    }
     if (lists.length !== 1 || !lists.every(list => Array.isArray(list) && list.length > 0
         && list.every(item => typeof item === "string"))) {
-        return "match needs exactly one non-empty list of strings: equals, prefix or glob";
+        return "match needs exactly one non-empty list of strings: equals, prefix or glob, or other_package";
     }
     return null;
 }

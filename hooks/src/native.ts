@@ -356,6 +356,30 @@ function matchKind(match: MatchSpec): [number, string[]] {
     return [MATCH_CODES.glob, match.glob ?? []];
 }
 
+/**
+ * Where a function runs: the module named, or else every loaded library that exports the symbol, one address each.
+ * Not only the global lookup: a library loaded with RTLD_LOCAL (Python's ssl extension's libssl, an SDK's own copy of
+ * BoringSSL) is not visible to it, and calls into it are calls all the same.
+ */
+function exportAddresses(spec: NativeFunctionSpec, modules: Module[]): NativePointer[] {
+    if (spec.module !== null) {
+        const address = Process.findModuleByName(spec.module)?.findExportByName(spec.symbol) ?? null;
+        return address === null ? [] : [address];
+    }
+    const found = new Map<string, NativePointer>();
+    const global = Module.findGlobalExportByName(spec.symbol);
+    if (global !== null) {
+        found.set(global.toString(), global);
+    }
+    for (const module of modules) {
+        const address = module.findExportByName(spec.symbol);
+        if (address !== null) {
+            found.set(address.toString(), address);
+        }
+    }
+    return [...found.values()];
+}
+
 /** A native frame as `module!symbol+0xoffset` (or `module+0xoffset`): stable across processes, unlike addresses. */
 function nativeFrame(address: NativePointer): string {
     const symbol = DebugSymbol.fromAddress(address);
@@ -428,33 +452,34 @@ export class NativeHooks {
         this.entries = entries;
         const byAddress = new Map<string, NativeTarget>();
         const hookedSymbols = new Map<number, string[]>();
+        const modules = Process.enumerateModules();
         for (const [entryIndex, entry] of entries.entries()) {
             const missing: string[] = [];
             for (const spec of entry.functions) {
-                const address = spec.module === null
-                    ? Module.findGlobalExportByName(spec.symbol)
-                    : Process.findModuleByName(spec.module)?.findExportByName(spec.symbol) ?? null;
-                if (address === null) {
+                const addresses = exportAddresses(spec, modules);
+                if (addresses.length === 0) {
                     missing.push(spec.module === null ? spec.symbol : `${spec.symbol} (${spec.module})`);
                     continue;
                 }
-                const key = address.toString();
-                let target = byAddress.get(key);
-                if (target === undefined) {
-                    target = {
-                        index: this.targets.length, address, symbol: spec.symbol,
-                        module: Process.findModuleByAddress(address)?.name ?? "?", spec,
-                        sig: "(" + spec.args.map(kind => C_TYPES[kind]).join(",") + ")", entries: [],
-                    };
-                    byAddress.set(key, target);
-                    this.targets.push(target);
+                for (const address of addresses) {
+                    const key = address.toString();
+                    let target = byAddress.get(key);
+                    if (target === undefined) {
+                        target = {
+                            index: this.targets.length, address, symbol: spec.symbol,
+                            module: Process.findModuleByAddress(address)?.name ?? "?", spec,
+                            sig: "(" + spec.args.map(kind => C_TYPES[kind]).join(",") + ")", entries: [],
+                        };
+                        byAddress.set(key, target);
+                        this.targets.push(target);
+                    }
+                    if (!target.entries.includes(entryIndex)) {
+                        target.entries.push(entryIndex);
+                    }
+                    const names = hookedSymbols.get(entryIndex) ?? [];
+                    names.push(`${spec.symbol}@${target.module}`);
+                    hookedSymbols.set(entryIndex, names);
                 }
-                if (!target.entries.includes(entryIndex)) {
-                    target.entries.push(entryIndex);
-                }
-                const names = hookedSymbols.get(entryIndex) ?? [];
-                names.push(`${spec.symbol}@${target.module}`);
-                hookedSymbols.set(entryIndex, names);
             }
             if (!hookedSymbols.has(entryIndex)) {
                 coverage.absent.push(this.failure(entry, `no library of this process exports ${missing.join(", ")}`));

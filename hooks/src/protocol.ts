@@ -87,12 +87,20 @@ export interface LogMessage {
     message: string;
 }
 
-/** `ArgMatch`: exactly one of equals, prefix, glob. */
+/** `ArgMatch`: exactly one of equals, prefix, glob, other_package. */
 export interface MatchSpec {
     arg: number;
     equals?: string[];
     prefix?: string[];
     glob?: string[];
+    /** The argument is a package name other than the app's own. */
+    other_package?: true;
+}
+
+/** What a match may need to know about the process it runs in. */
+export interface MatchContext {
+    /** The app's package: the process name up to any `:`. */
+    appPackage: string;
 }
 
 /** One Java catalog entry, as `Catalog.agent_config()` hands it over. */
@@ -104,6 +112,10 @@ export interface HookEntry {
     match: MatchSpec | null;
     receiver: boolean;
     bundled: boolean;
+    /** `values`: arguments and result described; `count`: the call is an event without values. */
+    capture: "values" | "count";
+    /** Ids of entries whose calls inside this one (same thread) are part of it, not recorded again. */
+    wraps: string[];
 }
 
 export type NativeArg = "skip" | "int" | "pointer" | "cstring" | "out-cstring" | "sockaddr";

@@ -48,3 +48,16 @@ def test_bad_arguments_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
         bench.main(["--calls", "0"])
     assert exit_info.value.code == 2
     assert "must be positive" in capsys.readouterr().err
+
+
+def test_strict_fails_when_a_goal_is_missed_and_make_bench_is_strict(capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    if not agent_is_current():
+        build_agent()
+    bench = load_bench()
+    monkeypatch.setattr(bench, "GOAL_OVER_NAIVE", 1e9)  # no agent is a billion times cheaper than a stack walk
+    assert bench.main(["--calls", "300", "--rounds", "1", "--lost-check", "500", "--strict"]) == 1
+    output = capsys.readouterr().out
+    assert "goal >= 1000000000.0x: MISSED" in output and output.strip().endswith("strict: a goal was missed (exit 1)")
+    makefile = (SCRIPT.parents[1] / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^bench:.*\n\t\$\(PY\) bench/hook_overhead\.py --strict$", makefile, re.MULTILINE)

@@ -6,9 +6,16 @@ Platform classes are checked against the declarations of `@nativescript/types-an
 by the TypeScript compiler's own parser (`declarations.mjs`, run with Node), not by patterns: a declaration file is
 TypeScript, and only a TypeScript parser knows where a class, a JSDoc block or a parameter list ends.
 
-Classes those files do not carry (Google Play services, OkHttp, the old support library, vendor OAID classes and a
-few hidden platform classes) are checked against `signatures.yaml`, their real signatures kept as data with the
-source each comes from.
+Classes those files do not carry are checked against the next best real source there is:
+
+- the old support library (`android.support.*`) against the AndroidX declarations, through Google's own class mapping
+  from the support library to AndroidX (`class-mappings.json` of the npm package `cordova-plugin-androidx-adapter`,
+  a pinned dev dependency): the move to AndroidX renamed the classes and kept their methods;
+- OkHttp 3 against the classes of its real jar, Debian's `libokhttp-java` (3.13.1, `/usr/share/java/okhttp.jar`,
+  installed by `make test`), read with the JDK's `javap`;
+- what no reachable registry ships (Google Play services, Huawei HMS, the vendor OAID classes, CameraX, OkHttp 4 and
+  OkHttp 3's pre-3.13 anonymous Dns class, hidden platform methods) against `signatures.yaml`, their real signatures
+  kept as data with the source each comes from.
 """
 
 from __future__ import annotations
@@ -32,6 +39,13 @@ PLATFORM_FILE = TYPES_DIR / "android-platform-21-37-merged.d.ts"
 ANDROIDX_FILE = TYPES_DIR / "androidx-32.d.ts"
 EXTRACTOR = Path(__file__).with_name("declarations.mjs")
 SIGNATURES_FILE = Path(__file__).with_name("signatures.yaml")
+SUPPORT_MAPPING_FILE = HOOKS_DIR / "node_modules" / "cordova-plugin-androidx-adapter" / "class-mappings.json"
+OKHTTP_JAR = Path("/usr/share/java/okhttp.jar")
+OKHTTP_POM = Path("/usr/share/maven-repo/com/squareup/okhttp3/okhttp/3.13.1/okhttp-3.13.1.pom")
+OKHTTP_VERSION = "3.13.1"
+OKHTTP_CLASSES = ("okhttp3.OkHttpClient", "okhttp3.Dns")
+"""The OkHttp classes the catalog names that the jar has (OkHttp 3.13 has no anonymous Dns$1, nor OkHttp 4's
+Dns$Companion$DnsSystem: those are in signatures.yaml)."""
 
 OLDEST_LEVEL = 21
 """The oldest API level the merged declarations cover: an unannotated member exists at 21 (or earlier)."""
@@ -79,7 +93,12 @@ class ApiIndex:
     listed: dict[str, DeclaredClass]
     """Bundled classes from signatures.yaml (Play services, OkHttp, support library, vendor OAID classes)."""
     hidden: dict[str, DeclaredClass]
-    """Hidden platform classes from signatures.yaml (no public declaration exists)."""
+    """Hidden platform methods from signatures.yaml (AOSP source), by class: of hidden classes, or hidden methods of
+    public classes (no public declaration exists for them)."""
+    jars: dict[str, DeclaredClass] = field(default_factory=dict)
+    """Bundled classes read from a real jar (OkHttp 3), Java parameter types."""
+    support_mapping: dict[str, str] = field(default_factory=dict)
+    """Support-library class -> its AndroidX class (Google's class mapping)."""
 
     def platform_levels(self, class_name: str) -> tuple[int | None, int | None]:
         """`since`/`removed` of a platform class, its outer classes included (a member cannot predate them)."""
@@ -168,7 +187,8 @@ def read_signatures(path: Path = SIGNATURES_FILE) -> tuple[dict[str, DeclaredCla
             methods: dict[str, list[Overload]] = {}
             for method, overloads in record["methods"].items():
                 methods[method] = [
-                    Overload(tuple(item["params"]), bool(item.get("static", False)), record.get("since"))
+                    Overload(tuple(item["params"]), bool(item.get("static", False)),
+                             item.get("since", record.get("since")), item.get("until", record.get("until")))
                     for item in overloads
                 ]
             classes[name] = DeclaredClass(
@@ -182,9 +202,65 @@ def read_signatures(path: Path = SIGNATURES_FILE) -> tuple[dict[str, DeclaredCla
     return sections[0], sections[1]
 
 
+_JAVAP_MEMBER = re.compile(r"^\s+(?P<modifiers>(?:(?:public|protected|private|static|final|abstract|synchronized|"
+                           r"native|default)\s+)*)(?:<.*?>\s+)?(?P<returns>\S+\s+)?(?P<name>[\w$]+)\((?P<params>[^)]*)\)")
+
+
+def read_jar(jar: Path, class_names: tuple[str, ...], source: str) -> dict[str, DeclaredClass]:
+    """The methods of `class_names` as the class files of `jar` declare them (private ones too), read with javap."""
+    from auditor.devices.sandbox_build import find_jdk
+
+    if not jar.is_file():
+        raise RuntimeError(f"{jar} is missing: `make test` installs it (apt-get install libokhttp-java)")
+    javap = find_jdk().javac.with_name("javap")
+    result = subprocess.run([str(javap), "-p", "-cp", str(jar), *class_names], capture_output=True, text=True,
+                            check=True)
+    classes: dict[str, DeclaredClass] = {}
+    current: DeclaredClass | None = None
+    for line in result.stdout.splitlines():
+        header = re.search(r"\b(?:class|interface) ([\w.$]+)", line)
+        if header and not line.startswith(" "):
+            current = classes.setdefault(header.group(1), DeclaredClass(name=header.group(1), source=source))
+            continue
+        member = _JAVAP_MEMBER.match(line)
+        if current is None or member is None:
+            continue
+        params = tuple(_erased(param.strip()) for param in member["params"].split(",") if param.strip())
+        overload = Overload(params, "static" in member["modifiers"].split())
+        if member["returns"] is None:
+            current.constructors.append(overload)
+        else:
+            current.methods.setdefault(member["name"], []).append(overload)
+    return classes
+
+
+def _erased(java_type: str) -> str:
+    previous = None
+    while previous != java_type:
+        previous, java_type = java_type, _GENERIC.sub("", java_type)
+    return java_type
+
+
+def okhttp_version() -> str | None:
+    """The version of the OkHttp jar installed, from its Maven descriptor."""
+    if not OKHTTP_POM.is_file():
+        return None
+    found = re.search(r"<artifactId>okhttp</artifactId>\s*<version>([^<]+)</version>", OKHTTP_POM.read_text())
+    return found.group(1) if found else None
+
+
+def read_support_mapping(path: Path = SUPPORT_MAPPING_FILE) -> dict[str, str]:
+    if not path.is_file():
+        raise RuntimeError(f"{path} is missing: run `npm ci --prefix hooks` (make test does)")
+    mapping: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return mapping
+
+
 def load_index() -> ApiIndex:
     listed, hidden = read_signatures()
-    return ApiIndex(read_declarations(PLATFORM_FILE), read_declarations(ANDROIDX_FILE), listed, hidden)
+    jar_source = f"Debian libokhttp-java {OKHTTP_VERSION} ({OKHTTP_JAR})"
+    return ApiIndex(read_declarations(PLATFORM_FILE), read_declarations(ANDROIDX_FILE), listed, hidden,
+                    jars=read_jar(OKHTTP_JAR, OKHTTP_CLASSES, jar_source), support_mapping=read_support_mapping())
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -206,6 +282,8 @@ class Proof:
 def prove(entry: CatalogEntry, index: ApiIndex) -> Proof:
     """Check `entry`'s class, method and overloads against the real declarations, and work out its API levels."""
     proof = Proof(entry.id)
+    if entry.hidden:
+        return _prove_hidden(entry, index, proof)
     if entry.bundled:
         platform = index.platform.get(entry.class_name)
         if platform is not None:
@@ -216,10 +294,15 @@ def prove(entry: CatalogEntry, index: ApiIndex) -> Proof:
             _check_overloads(entry, platform, proof, declared_types=True)
             _levels(entry.class_name, platform, entry, index, proof)
             return proof
-        declared = index.androidx.get(entry.class_name) or index.listed.get(entry.class_name)
+        declared = index.androidx.get(entry.class_name)
+        mapped = index.support_mapping.get(entry.class_name)
+        if declared is None and mapped is not None and mapped in index.androidx:
+            # The support library's class, renamed by the move to AndroidX with its methods kept.
+            declared = index.androidx[mapped]
+        declared = declared or index.jars.get(entry.class_name) or index.listed.get(entry.class_name)
         if declared is None:
-            proof.problems.append(f"bundled class {entry.class_name} is neither in the AndroidX declarations nor "
-                                  f"listed in {SIGNATURES_FILE.name}")
+            proof.problems.append(f"bundled class {entry.class_name} is neither in the AndroidX declarations, nor in "
+                                  f"a jar read, nor listed in {SIGNATURES_FILE.name}")
             return proof
         _check_overloads(entry, declared, proof, declared_types=declared.source.endswith(".d.ts"))
         return proof
@@ -240,12 +323,31 @@ def prove(entry: CatalogEntry, index: ApiIndex) -> Proof:
         _check_overloads(entry, declared, proof, declared_types=True)
         _levels(entry.class_name, declared, entry, index, proof)
         return proof
-    hidden = index.hidden.get(entry.class_name)
-    if hidden is not None:
-        _check_overloads(entry, hidden, proof, declared_types=False)
-        proof.since = hidden.since
-        return proof
     proof.problems.append(f"no class {entry.class_name} in the Android platform declarations ({PLATFORM_FILE.name})")
+    return proof
+
+
+def _prove_hidden(entry: CatalogEntry, index: ApiIndex, proof: Proof) -> Proof:
+    """A hidden API: the public declarations must indeed lack it (else it is public, and checked as such), and its
+    AOSP signatures must be listed; its levels are the listing's. What exists of it publicly is checked too: a
+    hidden method of a public class names a class the declarations have."""
+    public_name = entry.declared_in or entry.class_name
+    public = index.platform.get(public_name)
+    if public is not None and public.overloads(entry.method):
+        proof.problems.append(f"{public_name}.{entry.method} is in the public declarations: it is not hidden")
+    if entry.declared_in is not None and public is None:
+        proof.problems.append(f"declared_in {entry.declared_in} is not a platform class")
+    listed = index.hidden.get(entry.class_name)
+    if listed is None or not listed.overloads(entry.method):
+        proof.problems.append(f"hidden {entry.class_name}.{entry.method} is not listed in {SIGNATURES_FILE.name} "
+                              "(its AOSP signature and source)")
+        return proof
+    _check_overloads(entry, listed, proof, declared_types=False)
+    chosen = _selected(entry, listed, Proof(entry.id), declared_types=False)
+    sinces = [overload.since for overload in chosen if overload.since is not None]
+    proof.since = min(sinces) if sinces else None
+    removals = [overload.removed for overload in chosen]
+    proof.until = max(r for r in removals if r is not None) if removals and None not in removals else None
     return proof
 
 

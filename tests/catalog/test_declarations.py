@@ -12,11 +12,13 @@ from auditor.catalog import load_catalog
 from auditor.models import CatalogEntry
 from tests.catalog.android_api import (
     HOOKS_DIR,
+    OKHTTP_VERSION,
     PLATFORM_FILE,
     ApiIndex,
     java_to_declared,
     load_index,
     normalise_declared,
+    okhttp_version,
     prove,
 )
 
@@ -87,7 +89,7 @@ def entry(**fields: object) -> CatalogEntry:
     ({"class": "android.app.ApplicationPackageManager", "method": "getInstalledPackages",
       "declared_in": "android.content.pm.PackageManagr"}, "declared_in android.content.pm.PackageManagr"),
     ({"declared_in": "android.telephony.TelephonyManager"}, "is public"),
-    ({"class": "com.example.sdk.Tracker", "bundled": True}, "neither in the AndroidX declarations nor listed"),
+    ({"class": "com.example.sdk.Tracker", "bundled": True}, "neither in the AndroidX declarations, nor in a jar read, nor listed"),
     ({"bundled": True}, "is a platform class: it is not bundled"),
     ({"class": "androidx.core.app.ActivityCompat", "method": "requestPermissions", "bundled": True,
       "overloads": [["android.app.Activity", "java.lang.String[]"]]}, "has no overload"),
@@ -117,8 +119,47 @@ def test_exact_overloads_are_matched_through_declared_in(index: ApiIndex) -> Non
 
 
 def test_listed_classes_are_not_platform_classes(index: ApiIndex) -> None:
-    for name in [*index.listed, *index.hidden]:
+    for name in index.listed:
         assert name not in index.platform, f"{name} is in the platform declarations: check it there"
         assert name not in index.androidx, f"{name} is in the AndroidX declarations: check it there"
+        assert name not in index.jars, f"{name} is in a jar the proof reads: check it there"
+        assert index.support_mapping.get(name) not in index.androidx, f"{name} maps to AndroidX: check it there"
+    for name, declared in index.hidden.items():
+        public = index.platform.get(name)
+        for method in [*declared.methods, *(["$init"] if declared.constructors else [])]:
+            assert public is None or not public.overloads(method), f"{name}.{method} is public: check it there"
     for name, declared in [*index.listed.items(), *index.hidden.items()]:
         assert declared.source, f"{name} names no source"
+
+
+def test_hidden_entries_are_marked_and_public_ones_are_not(index: ApiIndex) -> None:
+    for hidden in (catalog_entry for catalog_entry in ENTRIES if catalog_entry.hidden):
+        assert hidden.class_name in index.hidden, f"{hidden.id} is hidden: list its AOSP signature"
+    proof = prove(entry(method="getImei", hidden=True), index)
+    assert any("is in the public declarations: it is not hidden" in text for text in proof.problems)
+    proof = prove(entry(**{"class": "android.telephony.SmsManager", "method": "sendTextMessageSecretly",
+                           "hidden": True, "pi_type": "sms"}), index)
+    assert any("is not listed in signatures.yaml" in text for text in proof.problems)
+
+
+def test_what_the_baseline_calls_inet_socket_address_get_host_address_does_not_exist(index: ApiIndex) -> None:
+    # Listed by peer tools, but no such method: InetSocketAddress has getHostString (which the catalog hooks).
+    socket_address = index.platform["java.net.InetSocketAddress"]
+    assert socket_address.overloads("getHostAddress") == [] and socket_address.overloads("getHostString")
+
+
+def test_the_okhttp_jar_is_the_pinned_release() -> None:
+    assert okhttp_version() == OKHTTP_VERSION, (
+        f"the proof reads OkHttp {OKHTTP_VERSION} (Debian's libokhttp-java): apt-get install libokhttp-java")
+
+
+def test_bundled_classes_are_proven_against_real_sources_where_there_is_one(index: ApiIndex) -> None:
+    sources = {entry.id: prove(entry, index).where for entry in ENTRIES if entry.bundled}
+    assert "okhttp.jar" in sources["network.okhttp-new-call"]
+    assert "okhttp.jar" in sources["network.okhttp313-dns"]
+    # The support library through Google's class mapping onto the AndroidX declarations.
+    assert index.support_mapping["android.support.v4.app.ActivityCompat"] == "androidx.core.app.ActivityCompat"
+    for entry_id in ["support.request-permissions", "support.rationale", "support.check-self-permission"]:
+        assert "androidx-32.d.ts" in sources[entry_id], (entry_id, sources[entry_id])
+    # The jar is read as it is: OkHttp 3.13 made Dns.SYSTEM a lambda, so it has no anonymous Dns$1.
+    assert "okhttp3.Dns$1" not in index.jars and index.jars["okhttp3.Dns"].overloads("lambda$static$0")

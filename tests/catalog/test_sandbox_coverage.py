@@ -226,3 +226,16 @@ def test_guarded_calls_the_platform_refused_are_recorded_with_the_exception(prob
     assert refused["accounts.password"].cls == "java.lang.SecurityException"
     assert refused["components.start-activity"].cls == "android.content.ActivityNotFoundException"
     assert refused["storage.shared-file-read"].cls == "java.io.FileNotFoundException"
+
+
+def test_counted_entries_record_calls_without_values(probe_run: ProbeRun) -> None:
+    counted = [event for event in probe_run.events if probe_run.catalog[event.entry].capture == "count"]
+    assert {event.entry for event in counted} >= {"network.socket-read", "network.tls-write", "inet4.address"}
+    assert all(event.args == [] and event.ret is None and event.receiver is None for event in counted)
+
+
+def test_package_lookups_are_recorded_for_other_apps_only(probe_run: ProbeRun) -> None:
+    lookups = [event for event in probe_run.events if probe_run.catalog[event.entry].match is not None
+               and probe_run.catalog[event.entry].match.other_package]  # type: ignore[union-attr]
+    assert sorted(event.args[0].text for event in lookups) == [
+        "com.eg.android.AlipayGphone", "com.taobao.taobao", "com.tencent.mm", "com.tencent.mm"]

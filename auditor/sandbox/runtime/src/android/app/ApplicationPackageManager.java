@@ -41,8 +41,17 @@ public class ApplicationPackageManager extends PackageManager {
         return result;
     }
 
+    /** As Android's: the calling user's package, through getPackageInfoAsUser. */
     @Override
     public PackageInfo getPackageInfo(String packageName, int flags) throws NameNotFoundException {
+        return getPackageInfoAsUser(packageName, flags, 0);
+    }
+
+    /** @hide As Android: `getPackageInfo` for another user; the sandbox has one user, 0. */
+    public PackageInfo getPackageInfoAsUser(String packageName, int flags, int userId) throws NameNotFoundException {
+        if (userId != 0) {
+            throw new SecurityException("Permission Denial: requires android.permission.INTERACT_ACROSS_USERS");
+        }
         for (String[] known : allPackages()) {
             if (known[0].equals(packageName)) {
                 PackageInfo info = packageInfo(known[0], known[1]);
@@ -54,6 +63,27 @@ public class ApplicationPackageManager extends PackageManager {
             }
         }
         throw new NameNotFoundException(packageName);
+    }
+
+    @Override
+    public ApplicationInfo getApplicationInfo(String packageName, int flags) throws NameNotFoundException {
+        for (String[] known : allPackages()) {
+            if (known[0].equals(packageName)) {
+                return applicationInfo(packageName);
+            }
+        }
+        throw new NameNotFoundException(packageName);
+    }
+
+    /** Apps the user installed came from the Play Store; the platform's own have no installer. */
+    @Override
+    public String getInstallerPackageName(String packageName) {
+        for (String[] known : allPackages()) {
+            if (known[0].equals(packageName)) {
+                return packageName.startsWith("com.android.") ? null : "com.android.vending";
+            }
+        }
+        throw new IllegalArgumentException("Unknown package: " + packageName);
     }
 
     @Override

@@ -19,6 +19,9 @@ import consentaudit.sandbox.AppProcess;
 import consentaudit.sandbox.PermissionController;
 
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -235,9 +238,37 @@ class ContextImpl extends Context {
         return ensureDir("cache");
     }
 
+    @Override
+    public FileInputStream openFileInput(String name) throws FileNotFoundException {
+        return new FileInputStream(privateFile(name));
+    }
+
+    @Override
+    public FileOutputStream openFileOutput(String name, int mode) throws FileNotFoundException {
+        return new FileOutputStream(privateFile(name), (mode & MODE_APPEND) != 0);
+    }
+
+    @Override
+    public boolean deleteFile(String name) {
+        return privateFile(name).delete();
+    }
+
+    /** A file of the app's files folder; as on Android, a name with a path separator is refused. */
+    private File privateFile(String name) {
+        if (name.indexOf(File.separatorChar) >= 0) {
+            throw new IllegalArgumentException("File " + name + " contains a path separator");
+        }
+        return new File(getFilesDir(), name);
+    }
+
     private File ensureDir(String name) {
-        File dir = AppProcess.get().appDataDir.resolve(name).toFile();
-        dir.mkdirs();
-        return dir;
+        java.nio.file.Path dir = AppProcess.get().appDataDir.resolve(name);
+        try {
+            // Through java.nio, not File.mkdirs: the runtime's own folders are not calls of the app.
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create " + dir, e);
+        }
+        return dir.toFile();
     }
 }

@@ -100,6 +100,37 @@ public abstract class ContentResolver {
                 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, (byte) 0xFF, (byte) 0xD9});
     }
 
+    /**
+     * Android's answer to a third-party app: a new row's URI in a provider it may write (the write permission
+     * granted), nothing in the SMS provider, which only the default SMS app may write (Android ignores the others).
+     */
+    public final Uri insert(Uri url, ContentValues values) {
+        SystemProvider provider = writable(url);
+        if (provider == null) {
+            return null;
+        }
+        return Uri.parse(url.toString() + "/" + (100 + (values == null ? 0 : values.size())));
+    }
+
+    public final int delete(Uri url, String where, String[] selectionArgs) {
+        return writable(url) == null ? 0 : 1;
+    }
+
+    private static SystemProvider writable(Uri url) {
+        if (url == null) {
+            throw new NullPointerException("url");
+        }
+        SystemProvider provider = SystemProvider.of(url);
+        if (provider == null) {
+            throw new IllegalArgumentException("Unknown URL " + url);
+        }
+        if (provider == SystemProvider.SMS) {
+            return null;
+        }
+        provider.enforce(provider.writePermission);
+        return provider;
+    }
+
     public final String getType(Uri url) {
         SystemProvider provider = SystemProvider.of(url);
         return provider == null ? null : provider.type;
@@ -117,24 +148,27 @@ public abstract class ContentResolver {
     /** The device's providers, by the start of their content URIs, with the permission that guards reading. */
     private enum SystemProvider {
         CONTACTS("com.android.providers.contacts.ContactsProvider2", Manifest.permission.READ_CONTACTS,
-                "vnd.android.cursor.dir/contact", "content://com.android.contacts", "content://contacts"),
-        SMS("com.android.providers.telephony.SmsProvider", Manifest.permission.READ_SMS,
+                Manifest.permission.WRITE_CONTACTS, "vnd.android.cursor.dir/contact", "content://com.android.contacts",
+                "content://contacts"),
+        SMS("com.android.providers.telephony.SmsProvider", Manifest.permission.READ_SMS, null,
                 "vnd.android-dir/mms-sms", "content://sms", "content://mms"),
         CALL_LOG("com.android.providers.contacts.CallLogProvider", Manifest.permission.READ_CALL_LOG,
-                "vnd.android.cursor.dir/calls", "content://call_log"),
+                Manifest.permission.WRITE_CALL_LOG, "vnd.android.cursor.dir/calls", "content://call_log"),
         CALENDAR("com.android.providers.calendar.CalendarProvider2", Manifest.permission.READ_CALENDAR,
-                "vnd.android.cursor.dir/event", "content://com.android.calendar"),
+                Manifest.permission.WRITE_CALENDAR, "vnd.android.cursor.dir/event", "content://com.android.calendar"),
         MEDIA("com.android.providers.media.MediaProvider", Manifest.permission.READ_EXTERNAL_STORAGE,
-                "vnd.android.cursor.dir/image", "content://media");
+                Manifest.permission.WRITE_EXTERNAL_STORAGE, "vnd.android.cursor.dir/image", "content://media");
 
         final String className;
         final String permission;
+        final String writePermission;
         final String type;
         final String[] prefixes;
 
-        SystemProvider(String className, String permission, String type, String... prefixes) {
+        SystemProvider(String className, String permission, String writePermission, String type, String... prefixes) {
             this.className = className;
             this.permission = permission;
+            this.writePermission = writePermission;
             this.type = type;
             this.prefixes = prefixes;
         }
@@ -152,14 +186,18 @@ public abstract class ContentResolver {
         }
 
         void enforceRead() {
-            if (PermissionController.get().check(permission) == 0) {
+            enforce(permission);
+        }
+
+        void enforce(String required) {
+            if (PermissionController.get().check(required) == 0) {
                 return;
             }
             int pid = android.os.Process.myPid();
             int uid = android.os.Process.myUid();
             throw new SecurityException("Permission Denial: opening provider " + className + " from ProcessRecord{"
                     + pid + ":" + AppProcess.get().processName + "/u0a" + (uid - 10000) + "} (pid=" + pid + ", uid="
-                    + uid + ") requires " + permission);
+                    + uid + ") requires " + required);
         }
 
         Cursor rows() {

@@ -9,6 +9,7 @@ import java.io.File;
 /** Abstract, as on Android: {@code android.app.ContextImpl} is the implementation every wrapper delegates to. */
 public abstract class Context {
     public static final int MODE_PRIVATE = 0;
+    public static final int MODE_APPEND = 0x8000;
     public static final String ACTIVITY_SERVICE = "activity";
     public static final String ACCOUNT_SERVICE = "account";
     public static final String CLIPBOARD_SERVICE = "clipboard";
@@ -65,6 +66,12 @@ public abstract class Context {
     public abstract SharedPreferences getSharedPreferences(String name, int mode);
 
     public abstract File getFilesDir();
+
+    public abstract java.io.FileInputStream openFileInput(String name) throws java.io.FileNotFoundException;
+
+    public abstract java.io.FileOutputStream openFileOutput(String name, int mode) throws java.io.FileNotFoundException;
+
+    public abstract boolean deleteFile(String name);
 
     public abstract File getCacheDir();
 }

@@ -130,6 +130,21 @@ public class ContextWrapper extends Context {
     }
 
     @Override
+    public java.io.FileInputStream openFileInput(String name) throws java.io.FileNotFoundException {
+        return mBase.openFileInput(name);
+    }
+
+    @Override
+    public java.io.FileOutputStream openFileOutput(String name, int mode) throws java.io.FileNotFoundException {
+        return mBase.openFileOutput(name, mode);
+    }
+
+    @Override
+    public boolean deleteFile(String name) {
+        return mBase.deleteFile(name);
+    }
+
+    @Override
     public File getCacheDir() {
         return mBase.getCacheDir();
     }

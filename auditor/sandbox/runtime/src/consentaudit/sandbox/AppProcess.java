@@ -73,7 +73,7 @@ public final class AppProcess {
 
     /** Android's process start for a component with its own android:process: the harness starts that JVM. */
     public void requestProcess(String targetProcess, String serviceClass) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), harnessPort)) {
+        try (Socket socket = ControlServer.harnessSocket(harnessPort)) {
             OutputStream out = socket.getOutputStream();
             out.write(("spawn " + targetProcess + " " + serviceClass + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();

@@ -40,7 +40,7 @@ final class ControlServer implements Runnable {
 
     /** Connects to the harness and says hello; the process then waits for `go` before loading any app class. */
     static void start(int port, String processName) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        Socket socket = harnessSocket(port);
         socket.setTcpNoDelay(true);
         ControlServer server = new ControlServer(socket);
         server.out.write(("hello " + ProcessHandle.current().pid() + " " + processName + "\n")
@@ -49,6 +49,15 @@ final class ControlServer implements Runnable {
         Thread thread = new Thread(server, "sandbox-control");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * A connection to the harness, through a socket channel: its streams are not java.net's SocketInputStream and
+     * SocketOutputStream, whose hooks watch the app's traffic (the runtime's own is not the app's).
+     */
+    static Socket harnessSocket(int port) throws IOException {
+        return java.nio.channels.SocketChannel.open(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port)).socket();
     }
 
     @Override

@@ -21,6 +21,9 @@ public final class Launcher {
     }
 
     public static void main(String[] argv) throws Exception {
+        // java.net sockets read and write through SocketInputStream.socketRead0 and SocketOutputStream.socketWrite0,
+        // as Android's do (JDK 13+ otherwise uses its NIO socket implementation).
+        System.setProperty("jdk.net.usePlainSocketImpl", "true");
         Map<String, String> args = parse(argv);
         DeviceLog.setMainThread(Thread.currentThread());
         DeviceLog.captureStandardStreams();
@@ -35,6 +38,8 @@ public final class Launcher {
                 DeviceLog.i(AppProcess.END_TAG, "process-end reason=exited code=? detail=System.exit");
             }
         }, "sandbox-shutdown"));
+        // As Android's libcore: http and https URLs open the platform OkHttp's connections.
+        java.net.URL.setURLStreamHandlerFactory(com.android.okhttp.HttpHandler.FACTORY);
         Looper.prepareMainLooper();
         ActivityThread.attach(process);
         String target = process.isMainProcess() ? "activity {" + manifest.packageName + "/" + manifest.launcherActivity

@@ -30,6 +30,11 @@ public abstract class PackageManager {
 
     public abstract int checkPermission(String permName, String packageName);
 
+    public abstract ApplicationInfo getApplicationInfo(String packageName, int flags) throws NameNotFoundException;
+
+    @Deprecated
+    public abstract String getInstallerPackageName(String packageName);
+
     public abstract List<ResolveInfo> queryIntentActivities(android.content.Intent intent, int flags);
 
     public abstract List<ResolveInfo> queryIntentServices(android.content.Intent intent, int flags);

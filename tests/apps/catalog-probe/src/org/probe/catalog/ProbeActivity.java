@@ -412,7 +412,11 @@ public class ProbeActivity extends Activity {
         probe("inet4.host-address", "()", ((Inet4Address) loopback4)::getHostAddress);
         probe("inet6.host-address", "()", ((Inet6Address) loopback6)::getHostAddress);
         InetSocketAddress socketAddress = new InetSocketAddress(loopback4, 443);
-        probe("inet.socket-host-name", "()", socketAddress::getHostName, "inet.host-name");
+        probe("inet.socket-host-name", "()", socketAddress::getHostName);
+        probe("inet.socket-host-string", "()", socketAddress::getHostString);
+        probe("inet.socket-address", "()", socketAddress::getAddress);
+        probe("inet4.address", "()", loopback4::getAddress);
+        probe("inet6.address", "()", loopback6::getAddress);
         TelephonyManager tm = (TelephonyManager) getSystemService(TELEPHONY_SERVICE);
         probe("telephony.sim-operator", "()", tm::getSimOperator);
         probe("telephony.sim-operator-name", "()", tm::getSimOperatorName);
@@ -435,6 +439,21 @@ public class ProbeActivity extends Activity {
         probe("apps.holding-permissions", "(java.lang.String[],int)",
                 () -> pm.getPackagesHoldingPermissions(new String[] {Manifest.permission.CAMERA}, 0));
         probe("apps.installed-modules", "(int)", () -> pm.getInstalledModules(0));
+        probe("apps.installer-package", "(java.lang.String)", () -> pm.getInstallerPackageName("com.tencent.mm"));
+        probe("apps.application-info", "(java.lang.String,int)",
+                () -> pm.getApplicationInfo("com.eg.android.AlipayGphone", 0));
+        probe("apps.package-info", "(java.lang.String,int)", () -> pm.getPackageInfo("com.tencent.mm", 0));
+        probe("apps.package-info-as-user", "(java.lang.String,int,int)", () -> pm.getClass()
+                .getMethod("getPackageInfoAsUser", String.class, int.class, int.class)
+                .invoke(pm, "com.taobao.taobao", 0, 0));
+        // The app's own package: no event.
+        try {
+            pm.getPackageInfo(getPackageName(), 0);
+            pm.getApplicationInfo(getPackageName(), 0);
+            pm.getInstallerPackageName(getPackageName());
+        } catch (PackageManager.NameNotFoundException impossible) {
+            throw new IllegalStateException(impossible);
+        }
         ActivityManager am = (ActivityManager) getSystemService(ACTIVITY_SERVICE);
         probe("running.app-processes", "()", am::getRunningAppProcesses);
         probe("running.services", "(int)", () -> am.getRunningServices(10));
@@ -454,8 +473,12 @@ public class ProbeActivity extends Activity {
     private void clipboard() {
         ClipboardManager clipboard = (ClipboardManager) getSystemService(CLIPBOARD_SERVICE);
         probe("clipboard.read", "()", clipboard::getPrimaryClip);
-        probe("clipboard.read-text", "()", clipboard::getText, "clipboard.read");
+        probe("clipboard.read-text", "()", clipboard::getText);
         probe("clipboard.description", "()", clipboard::getPrimaryClipDescription);
+        probe("clipboard.write", "(android.content.ClipData)", () -> {
+            clipboard.setPrimaryClip(android.content.ClipData.newPlainText("coupon", "SPRING-2024-SAVE15"));
+            return null;
+        });
         probe("clipboard.listen", "(android.content.ClipboardManager$OnPrimaryClipChangedListener)", () -> {
             clipboard.addPrimaryClipChangedListener(() -> { });
             return null;
@@ -502,10 +525,19 @@ public class ProbeActivity extends Activity {
         });
         probe("media.images-query", "(android.content.ContentResolver,android.net.Uri,java.lang.String[])",
                 () -> MediaStore.Images.Media.query(resolver, MediaStore.Images.Media.EXTERNAL_CONTENT_URI,
-                        new String[] {"_display_name"}), "content.media");
+                        new String[] {"_display_name"}));
         probe("media.images-bitmap", "(android.content.ContentResolver,android.net.Uri)",
-                () -> MediaStore.Images.Media.getBitmap(resolver, photo), "content.media-open");
-        SmsManager sms = SmsManager.getDefault();
+                () -> MediaStore.Images.Media.getBitmap(resolver, photo));
+        Uri inbox = Uri.parse("content://sms/inbox");
+        probe("content.insert", "(android.net.Uri,android.content.ContentValues)", () -> {
+            android.content.ContentValues row = new android.content.ContentValues();
+            row.put("address", "10690000");
+            row.put("body", "TD");
+            return resolver.insert(inbox, row);
+        });
+        probe("content.delete", "(android.net.Uri,java.lang.String,java.lang.String[])",
+                () -> resolver.delete(inbox, "address = ?", new String[] {"106980095588"}));
+        SmsManager sms = (SmsManager) probe("sms.default", "()", SmsManager::getDefault);
         probe("sms.send-text", "(java.lang.String,java.lang.String,java.lang.String,android.app.PendingIntent,"
                 + "android.app.PendingIntent)", () -> {
                     sms.sendTextMessage("10690000", null, "TD", null, null);
@@ -521,6 +553,33 @@ public class ProbeActivity extends Activity {
                     sms.sendDataMessage("10690000", null, (short) 16001, new byte[] {1, 2, 3}, null, null);
                     return null;
                 });
+        probe("sms.send-text-internal", "(java.lang.String,java.lang.String,java.lang.String,android.app.PendingIntent,"
+                + "android.app.PendingIntent,boolean,java.lang.String,java.lang.String,long)", () -> {
+                    Method internal = SmsManager.class.getDeclaredMethod("sendTextMessageInternal", String.class,
+                            String.class, String.class, android.app.PendingIntent.class,
+                            android.app.PendingIntent.class, boolean.class, String.class, String.class, long.class);
+                    internal.setAccessible(true);
+                    return internal.invoke(sms, "10690000", null, "TD", null, null, true, getPackageName(), null, 0L);
+                });
+        probe("sms.send-text-self", "(java.lang.String,java.lang.String,java.lang.String,android.app.PendingIntent,"
+                + "android.app.PendingIntent,boolean)", () -> SmsManager.class.getMethod(
+                        "sendTextMessageWithSelfPermissions", String.class, String.class, String.class,
+                        android.app.PendingIntent.class, android.app.PendingIntent.class, boolean.class)
+                .invoke(sms, "10690000", null, "TD", null, null, true));
+        probe("sms.send-multipart-internal", "(java.lang.String,java.lang.String,java.util.List,java.util.List,"
+                + "java.util.List,boolean,java.lang.String,java.lang.String,long)", () -> {
+                    Method internal = SmsManager.class.getDeclaredMethod("sendMultipartTextMessageInternal",
+                            String.class, String.class, List.class, List.class, List.class, boolean.class,
+                            String.class, String.class, long.class);
+                    internal.setAccessible(true);
+                    return internal.invoke(sms, "10690000", null, sms.divideMessage("CX"), null, null, true,
+                            getPackageName(), null, 0L);
+                });
+        probe("sms.send-data-self", "(java.lang.String,java.lang.String,short,byte[],android.app.PendingIntent,"
+                + "android.app.PendingIntent)", () -> SmsManager.class.getMethod("sendDataMessageWithSelfPermissions",
+                        String.class, String.class, short.class, byte[].class, android.app.PendingIntent.class,
+                        android.app.PendingIntent.class)
+                .invoke(sms, "10690000", null, (short) 16001, new byte[] {1, 2, 3}, null, null));
         byte[] pdu = hex(SMS_PDU);
         SmsMessage message = SmsMessage.createFromPdu(pdu, SmsMessage.FORMAT_3GPP);
         probe("sms.message-body", "()", message::getMessageBody);
@@ -531,6 +590,23 @@ public class ProbeActivity extends Activity {
                 () -> new RandomAccessFile(new File("/sdcard/DCIM/Camera/IMG_20240601_101500.jpg"), "r"));
         probe("storage.shared-file-read", "(java.lang.String)",
                 () -> new FileInputStream("/storage/emulated/0/Download/contacts.vcf"));
+        probe("storage.shared-file-open", "(java.lang.String,int)", () -> Class.forName("libcore.io.IoBridge")
+                .getMethod("open", String.class, int.class).invoke(null, "/sdcard/DCIM/Camera/IMG_20240601_101500.jpg", 0));
+        File thumbnails = new File(getCacheDir(), "thumbnails");
+        probe("storage.mkdir", "()", thumbnails::mkdir);
+        probe("storage.mkdirs", "()", new File(getCacheDir(), "images/2024/06")::mkdirs);
+        probe("storage.open-file-output", "(java.lang.String,int)", () -> {
+            try (java.io.FileOutputStream out = openFileOutput("notes.txt", MODE_PRIVATE)) {
+                out.write('n');
+            }
+            return null;
+        });
+        probe("storage.open-file-input", "(java.lang.String)", () -> {
+            try (FileInputStream in = openFileInput("notes.txt")) {
+                return in.read();
+            }
+        });
+        probe("storage.delete-file", "(java.lang.String)", () -> deleteFile("notes.txt"));
         // Files outside shared storage are the app's own: no event.
         try {
             new FileInputStream(new File(getFilesDir(), "absent.txt")).close();
@@ -565,7 +641,7 @@ public class ProbeActivity extends Activity {
                 + "android.app.Activity,android.accounts.AccountManagerCallback,android.os.Handler)",
                 () -> am.getAuthToken(google, "oauth2:email", new Bundle(), this, null, null));
         probe("accounts.blocking-auth-token", "(android.accounts.Account,java.lang.String,boolean)",
-                () -> am.blockingGetAuthToken(google, "oauth2:email", false), "accounts.auth-token");
+                () -> am.blockingGetAuthToken(google, "oauth2:email", false));
     }
 
     private void capture() {
@@ -593,10 +669,17 @@ public class ProbeActivity extends Activity {
         androidx.camera.core.ImageCapture capture = new androidx.camera.core.ImageCapture();
         probe("camera.image-capture", "(java.util.concurrent.Executor,"
                 + "androidx.camera.core.ImageCapture$OnImageCapturedCallback)", () -> {
+                    // The app's own callback runs inside the recorded call (an inline executor), and what it reads
+                    // is recorded: only the calls an entry's implementation makes (`wraps`) are part of it.
                     capture.takePicture(MAIN_THREAD, new androidx.camera.core.ImageCapture.OnImageCapturedCallback() {
+                        @Override
+                        public void onError(androidx.camera.core.ImageCapture.ImageCaptureException exception) {
+                            ((LocationManager) getSystemService(LOCATION_SERVICE))
+                                    .getLastKnownLocation(LocationManager.GPS_PROVIDER);
+                        }
                     });
                     return null;
-                });
+                }, "location.last-known");
         MediaRecorder recorder = new MediaRecorder();
         probe("camera.recorder-video-source", "(int)", () -> {
             recorder.setVideoSource(MediaRecorder.VideoSource.CAMERA);
@@ -637,8 +720,7 @@ public class ProbeActivity extends Activity {
         });
         SensorManager sensors = (SensorManager) getSystemService(SENSOR_SERVICE);
         probe("sensors.list", "(int)", () -> sensors.getSensorList(Sensor.TYPE_ALL));
-        Sensor heart = (Sensor) probe("sensors.default", "(int)", () -> sensors.getDefaultSensor(Sensor.TYPE_HEART_RATE),
-                "sensors.list");
+        Sensor heart = (Sensor) probe("sensors.default", "(int)", () -> sensors.getDefaultSensor(Sensor.TYPE_HEART_RATE));
         SensorEventListener listener = new SensorEventListener() {
             @Override
             public void onSensorChanged(SensorEvent event) {
@@ -694,21 +776,68 @@ public class ProbeActivity extends Activity {
     }
 
     private void network() {
-        probe("network.url-open-connection", "()",
+        java.net.URLConnection connection = (java.net.URLConnection) probe("network.url-open-connection", "()",
                 () -> new URL("https://api.adtrack.example/v1/collect?uid=42").openConnection());
+        probe("network.okhttp-huc-input", "()", connection::getInputStream);
+        com.android.org.conscrypt.ConscryptFileDescriptorSocket tls =
+                new com.android.org.conscrypt.ConscryptFileDescriptorSocket();
+        byte[] hello = "GET / HTTP/1.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        probe("network.tls-write", "(byte[],int,int)", () -> {
+            tls.getOutputStream().write(hello, 0, hello.length);
+            return null;
+        });
+        probe("network.tls-read", "(byte[],int,int)", () -> tls.getInputStream().read(new byte[64], 0, 64));
+        com.android.org.conscrypt.OpenSSLSocketImpl legacy = new com.android.org.conscrypt.OpenSSLSocketImpl();
+        probe("network.tls-write-legacy", "(byte[],int,int)", () -> {
+            legacy.getOutputStream().write(hello, 0, hello.length);
+            return null;
+        });
+        probe("network.tls-read-legacy", "(byte[],int,int)", () -> legacy.getInputStream().read(new byte[64], 0, 64));
+        socketExchange();
         probe("network.dns-all-by-name", "(java.lang.String)", () -> InetAddress.getAllByName("localhost"));
-        probe("network.dns-by-name", "(java.lang.String)", () -> InetAddress.getByName("localhost"),
-                "network.dns-all-by-name");
+        probe("network.dns-by-name", "(java.lang.String)", () -> InetAddress.getByName("localhost"));
         okhttp3.OkHttpClient client = new okhttp3.OkHttpClient();
         probe("network.okhttp-new-call", "(okhttp3.Request)",
                 () -> client.newCall(new okhttp3.Request.Builder().url("https://log.sdk.example/collect").build()));
-        probe("network.okhttp-dns", "(java.lang.String)", () -> okhttp3.Dns.Companion.SYSTEM.lookup("localhost"),
-                "network.dns-all-by-name");
-        probe("network.okhttp3-dns", "(java.lang.String)", () -> okhttp3.Dns.SYSTEM.lookup("localhost"),
-                "network.dns-all-by-name");
+        probe("network.okhttp-dns", "(java.lang.String)", () -> okhttp3.Dns.Companion.SYSTEM.lookup("localhost"));
+        probe("network.okhttp3-dns", "(java.lang.String)", () -> okhttp3.Dns.SYSTEM.lookup("localhost"));
+        probe("network.okhttp313-dns", "(java.lang.String)", () -> okhttp3.Dns.LAMBDA_SYSTEM.lookup("localhost"));
         probe("network.apache-execute", "(org.apache.http.client.methods.HttpUriRequest)",
                 () -> new org.apache.http.impl.client.DefaultHttpClient().execute(
                         new org.apache.http.client.methods.HttpGet("http://stat.legacy.example/ping")));
+    }
+
+    /** A TCP exchange over the loopback: the server end is a channel (not java.net's socket streams). */
+    private void socketExchange() {
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            // The platform reads the socket address as it binds (twice) and as it reports the bound address.
+            java.net.SocketAddress endpoint = (java.net.SocketAddress) probe("inet.socket-address", "()", () -> {
+                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                return server.getLocalAddress();
+            }, "inet.socket-address", "inet.socket-address");
+            java.net.Socket client = new java.net.Socket();
+            probe("network.socket-connect", "(java.net.SocketAddress)", () -> {
+                client.connect(endpoint);
+                return null;
+            });
+            Log.i(TAG, "accepting");
+            java.nio.channels.SocketChannel accepted = server.accept();
+            accepted.write(java.nio.ByteBuffer.wrap(hello()));
+            probe("network.socket-write", "(java.io.FileDescriptor,byte[],int,int)", () -> {
+                client.getOutputStream().write(hello(), 0, 5);
+                return null;
+            });
+            probe("network.socket-read", "(java.io.FileDescriptor,byte[],int,int,int)",
+                    () -> client.getInputStream().read(new byte[16], 0, 16));
+            client.close();
+            accepted.close();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hello() {
+        return "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private void components() {
@@ -761,23 +890,23 @@ public class ProbeActivity extends Activity {
                 () -> androidx.core.content.PermissionChecker.checkSelfPermission(this, Manifest.permission.CAMERA));
         probe("androidx.rationale", "(android.app.Activity,java.lang.String)",
                 () -> androidx.core.app.ActivityCompat.shouldShowRequestPermissionRationale(this,
-                        Manifest.permission.CAMERA), "permissions.rationale");
+                        Manifest.permission.CAMERA));
         probe("support.check-self-permission", "(android.content.Context,java.lang.String)",
                 () -> android.support.v4.content.ContextCompat.checkSelfPermission(this, Manifest.permission.CAMERA));
         probe("support.rationale", "(android.app.Activity,java.lang.String)",
                 () -> android.support.v4.app.ActivityCompat.shouldShowRequestPermissionRationale(this,
-                        Manifest.permission.CAMERA), "permissions.rationale");
+                        Manifest.permission.CAMERA));
         // Both permissions are granted already: the answers arrive at once, without a dialog.
         probe("androidx.request-permissions", "(android.app.Activity,java.lang.String[],int)", () -> {
             androidx.core.app.ActivityCompat.requestPermissions(this, new String[] {Manifest.permission.CAMERA}, 2);
             awaitedAnswers++;
             return null;
-        }, "permissions.request");
+        });
         probe("support.request-permissions", "(android.app.Activity,java.lang.String[],int)", () -> {
             android.support.v4.app.ActivityCompat.requestPermissions(this,
                     new String[] {Manifest.permission.RECORD_AUDIO}, 3);
             awaitedAnswers++;
             return null;
-        }, "permissions.request");
+        });
     }
 }
