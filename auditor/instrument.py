@@ -771,6 +771,9 @@ class Instrumenter:
 INIT_AFTER_RESUME_TIMEOUT_S = 60.0
 """How long the hooks of a resumed process may take to be in: a cold app start on a slow emulator, instrumented."""
 _POST_WAIT_S = 10.0
+# Frida hands the `init` reply to the caller thread before the `cursor` reply reaches us, but that thread may not
+# have woken yet; this bounds how long we let it, so an `init` that failed at once still leaves the process held.
+_REPLY_HANDOVER_S = 0.1
 
 
 def _init_and_resume(script: Any, request: dict[str, Any], resume: Callable[[], None], what: str) -> Any:
@@ -806,6 +809,7 @@ def _init_and_resume(script: Any, request: dict[str, Any], resume: Callable[[], 
         del script.post
     if not answered.is_set():
         script.exports_sync.cursor()  # answered only once `init` has registered its hooks with the Java bridge
+        answered.wait(_REPLY_HANDOVER_S)
     if "error" in outcome:
         raise outcome["error"]
     resume()

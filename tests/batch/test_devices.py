@@ -75,7 +75,9 @@ def test_android_slot_reset_and_preflight(tmp_path: Path) -> None:
     slot.preflight(tmp_path)
     assert journal == ["adb shell am force-stop com.example.shop", "adb shell input keyevent KEYCODE_WAKEUP",
                        "adb shell input keyevent KEYCODE_HOME", "adb shell getprop sys.boot_completed",
-                       "adb shell /data/local/tmp/frida-server --version", "adb shell ps -A", "adb shell df -k /data"]
+                       "adb shell /data/local/tmp/frida-server --version", "adb shell ps -A",
+                       # the running server's own version, read through its executable (as root: `id -u` first)
+                       "adb shell id -u", "adb shell /proc/4200/exe --version", "adb shell df -k /data"]
 
 
 def test_android_slot_preflight_starts_a_stopped_frida_server(tmp_path: Path) -> None:
