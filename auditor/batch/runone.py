@@ -34,6 +34,9 @@ class RunOneRequest:
     lang: str = "en"
     formats: str = "html,json,junit,csv"
     permission_policy: str | None = None
+    config: Path | None = None
+    """The rule settings file (--config); None: the sandbox app folder's consent-audit.yaml, if any."""
+    reveal: bool = False
     android: object = None
     """AndroidOptions of an android: target."""
 
@@ -65,6 +68,7 @@ def run_one(request: RunOneRequest) -> tuple[Classification, JobResult]:
     usage errors found before anything ran (a scenario that does not load, a run directory that exists)."""
     from auditor.analysis import analyse_run
     from auditor.audit import AuditOptions, run_audit
+    from auditor.commands.audit import settings_path
     from auditor.devices import open_backend
     from auditor.errors import InputError
     from auditor.report import parse_formats, write_reports
@@ -75,14 +79,15 @@ def run_one(request: RunOneRequest) -> tuple[Classification, JobResult]:
 
     select_rules(request.packs)
     formats = parse_formats(request.formats)
-    settings = load_settings(None, request.category)
+    config = settings_path(request.config, request.target)
+    settings = load_settings(config, request.category)
     scenario = load_scenario(request.scenario, env=request.env)
     if request.out.exists() and any(request.out.iterdir()):
         raise InputError("run directory already exists and is not empty", where=str(request.out))
     policy = request.permission_policy or scenario.permission_policy or "deny"
     started_at, started = now_iso(), time.monotonic()
     result = JobResult(key=request.key, target=request.target, package=request.target.partition(":")[2],
-                       scenario=scenario.name, category=request.category, kind="app", reason="",
+                       scenario=scenario.name, category=settings.category, kind="app", reason="",
                        verdict="not-audited", started_at=started_at)
 
     def finish(outcome: Classification) -> tuple[Classification, JobResult]:
@@ -105,8 +110,8 @@ def run_one(request: RunOneRequest) -> tuple[Classification, JobResult]:
         result.package, result.label, result.version_code = app.package, app.label, app.version_code
         try:
             outcome = run_audit(backend, scenario, request.out, target=request.target,
-                                options=AuditOptions(packs=request.packs,
-                                                     runner=RunnerOptions(permission_policy=policy)))  # type: ignore[arg-type]
+                                options=AuditOptions(packs=request.packs, category=settings.category, settings_file=config,
+                                                 runner=RunnerOptions(permission_policy=policy)))  # type: ignore[arg-type]
         except BaseException as exc:  # noqa: BLE001 - classified; the run directory was sealed by run_audit
             if request.out.exists():
                 result.run = RUN
@@ -117,7 +122,7 @@ def run_one(request: RunOneRequest) -> tuple[Classification, JobResult]:
         try:
             run = read_run(request.out)
             analysis = analyse_run(run, request.packs, settings=settings)
-            paths = write_reports(analysis, lang=request.lang, formats=formats)  # type: ignore[arg-type]
+            paths = write_reports(analysis, lang=request.lang, reveal=request.reveal, formats=formats)  # type: ignore[arg-type]
         except BaseException as exc:  # noqa: BLE001 - the audit is recorded; failing to judge it is ours
             return finish(classify_exception(exc))
         findings = analysis.analysis.active_findings

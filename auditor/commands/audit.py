@@ -40,8 +40,13 @@ SANDBOX_SETTINGS = "consent-audit.yaml"
 
 def settings_file(args: argparse.Namespace, target: str) -> Path | None:
     """--config, else a sandbox app folder's `consent-audit.yaml` when it has one."""
-    if args.config is not None:
-        return Path(args.config)
+    return settings_path(args.config, target)
+
+
+def settings_path(config: Path | None, target: str) -> Path | None:
+    """`config` when given, else a sandbox app folder's `consent-audit.yaml` when it has one."""
+    if config is not None:
+        return Path(config)
     kind, _, location = target.partition(":")
     candidate = Path(location) / SANDBOX_SETTINGS
     return candidate if kind == "sandbox" and candidate.is_file() else None

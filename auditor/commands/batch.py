@@ -17,11 +17,21 @@ def _add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="report language (default: en)")
     parser.add_argument("--formats", default="html,json,junit,csv", metavar="LIST",
                         help="derived files of each run: html, json, junit, csv (default: all)")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="rule settings YAML for every app (docs/rules.md); default for a sandbox app: its "
+                             "folder's consent-audit.yaml, if any")
+    parser.add_argument("--reveal", action="store_true",
+                        help="show personal-information values unmasked in each report.html and events.csv")
 
 
 def _analysis_arguments(args: argparse.Namespace) -> list[str]:
+    """What `batch` hands every `run-one` of the judging: the same for every app of the list."""
     forwarded = ["--lang", args.lang, "--formats", args.formats]
-    return forwarded + (["--rules", args.rules] if args.rules else [])
+    if args.rules:
+        forwarded += ["--rules", args.rules]
+    if args.config is not None:
+        forwarded += ["--config", str(Path(args.config).resolve())]  # a worker may run elsewhere than here
+    return forwarded + (["--reveal"] if args.reveal else [])
 
 
 def _positive(text: str) -> int:
@@ -67,7 +77,7 @@ class RunOneCommand(Command):
             env=dict(args.env), key=args.job_key, category=args.category,
             packs=[p.strip() for p in args.rules.split(",") if p.strip()] if args.rules else None,
             lang=args.lang, formats=args.formats, permission_policy=args.permission_policy,
-            android=android_options(args) if args.target.startswith("android:") else None,
+            config=args.config, reveal=args.reveal, android=android_options(args) if args.target.startswith("android:") else None,
         )
         try:
             outcome, result = run_one(request)
@@ -133,6 +143,10 @@ class BatchCommand(Command):
         from auditor.report import parse_formats
 
         parse_formats(args.formats)
+        if args.config is not None:
+            from auditor.rules.settings import load_settings
+
+            load_settings(args.config)  # a bad settings file is one usage error now, not a failure of every app
         options = BatchOptions(
             app_list=args.app_list, out=args.out, devices=args.devices, broker=args.broker, resume=args.resume,
             scenario=args.scenario, env=dict(args.env),

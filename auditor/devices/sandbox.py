@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -572,7 +573,9 @@ class SandboxBackend:
             detail = f"System.exit({code})" if record.detail == "System.exit" else record.detail
             return ProcessExit(process.pid, process.name, code, record.reason, detail)
         if code < 0:
-            return ProcessExit(process.pid, process.name, code, "killed", f"signal {-code}")
+            # Not the harness's doing (it set stop_requested): the JVM died of a fault, or something else killed it.
+            detail = f"Fatal signal {-code} ({_signal_name(-code)})"
+            return ProcessExit(process.pid, process.name, code, "crashed", detail)
         return ProcessExit(process.pid, process.name, code, "exited", f"exit code {code}")
 
     def _stop(self, process: SandboxProcess) -> None:
@@ -593,3 +596,10 @@ class SandboxBackend:
             except (ProcessLookupError, PermissionError):
                 process.popen.kill()
         process.ended.wait(timeout=10)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown signal"

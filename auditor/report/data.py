@@ -45,7 +45,7 @@ from auditor.timeline import Call
 # Markers that say the scenario could not find or use the privacy dialog: the reader must see them.
 _DIALOG_TROUBLE = frozenset({"consent-dialog-missing", "consent-refusal-unavailable"})
 
-# What a run may hold as a screenshot, by file suffix: the sandbox writes SVG, a device PNG.
+# What a run may hold as a screenshot, by file suffix: sandbox and device write PNG; older sandbox runs hold SVG.
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 EVENT_IDS_SHOWN = 20
@@ -710,7 +710,7 @@ class _ReportBuilder:
             text = f"{text}: {marker.message}"
         problem = (
             (isinstance(marker, StepEnded) and not marker.ok)
-            or (isinstance(marker, ProcessEnded) and (marker.crash is not None or marker.reason == "crashed"))
+            or (isinstance(marker, ProcessEnded) and _ended_badly(marker))
             or (isinstance(marker, RunEnded) and marker.status != "completed")
             or marker.kind in _DIALOG_TROUBLE
         )
@@ -978,3 +978,10 @@ def _load_image(directory: Path, relative: str) -> Screenshot | Text:
         return Text(en=f"screenshot {relative!r} cannot be read ({exc.strerror or exc})",
                     zh=f"无法读取截图 {relative!r}（{exc.strerror or exc}）")
     return Screenshot(relative, f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}")
+
+
+def _ended_badly(end: ProcessEnded) -> bool:
+    """A crash, a lost device, or an app that quit with something to say; not the harness stopping the app."""
+    if end.cause == "harness":
+        return False
+    return end.reason == "crashed" or end.cause == "lost" or bool(end.crash and end.crash.strip())

@@ -91,6 +91,43 @@ def test_run_one_records_a_crash_as_the_app_outcome(tmp_path: Path, capsys: pyte
     assert record["manifest_sha256"]
 
 
+@pytest.mark.integration
+def test_run_one_judges_by_the_sandbox_folders_settings_and_keeps_them(tmp_path: Path) -> None:
+    """As `run` does: a batch of sandbox apps is judged by each folder's consent-audit.yaml, kept in the run."""
+    import shutil
+
+    app = tmp_path / "app"
+    shutil.copytree(APPS / "batch-mini", app)
+    (app / "consent-audit.yaml").write_text("category: shopping\n", encoding="utf-8")
+    result = tmp_path / "result.json"
+    code = main(["run-one", "--target", f"sandbox:{app}", "--scenario", str(app / "scenario.yaml"),
+                 "--out", str(tmp_path / "run"), "--result", str(result)])
+    assert code == 0
+    assert json.loads(result.read_text())["category"] == "shopping"
+    meta = json.loads((tmp_path / "run" / "meta.json").read_text())
+    assert (meta["options"]["category"], meta["options"]["settings"]) == ("shopping", "settings/consent-audit.yaml")
+    assert (tmp_path / "run" / "settings" / "consent-audit.yaml").read_text() == "category: shopping\n"
+
+
+def test_batch_hands_every_audit_its_settings_file_and_refuses_a_bad_one(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from auditor.cli import build_parser
+    from auditor.commands.batch import _analysis_arguments
+
+    config = tmp_path / "lab.yaml"
+    config.write_text("exit_after_refusal_s: 7\n", encoding="utf-8")
+    args = build_parser().parse_args(["batch", "apps.yaml", "--out", "o", "--config", str(config), "--reveal"])
+    assert _analysis_arguments(args)[-3:] == ["--config", str(config.resolve()), "--reveal"]
+
+    config.write_text("exit_after_refusal_s: many\n", encoding="utf-8")
+    listing = tmp_path / "apps.yaml"
+    listing.write_text(f"- sandbox:{APPS / 'batch-mini'}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(listing), "--devices", "sandbox:1", "--out", str(out), "--config", str(config)]) == 2
+    assert f"{config}:1" in capsys.readouterr().err
+    assert not out.exists(), "nothing ran, nothing was written"
+
+
 def test_apps_no_given_device_can_audit_are_refused_at_validation(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """An Android app on sandbox slots would fail on every slot as infrastructure and quarantine them all: it is a

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -461,6 +463,15 @@ def test_a_request_returns_once_the_log_it_caused_reached_the_sink(open_sandbox:
         "org.probe.MainActivity.onRestart()", "org.probe.MainActivity.onStart()", "org.probe.MainActivity.onResume()",
     ]
     assert not any(line.startswith("\x1f") for line in recorder.lines), "sync marks are not log lines"
+
+
+def test_a_process_killed_by_someone_else_is_a_crash_not_the_harness_stopping_it(probe: Sandbox) -> None:
+    probe.launch()
+    pid = probe.backend.processes()[0].pid
+    os.kill(pid, signal.SIGKILL)  # the system's low-memory killer, a fault: not a stop this tool asked for
+    ended = probe.log.wait_for_exit()
+    assert (ended.pid, ended.reason, ended.detail, ended.ended_by) == (
+        pid, "crashed", "Fatal signal 9 (SIGKILL)", "app")
 
 
 def test_uncaught_exception_is_logged_as_fatal_and_reported_as_a_crash(probe: Sandbox) -> None:

@@ -7,6 +7,7 @@ import base64
 from auditor.models import (
     ConsentDecision,
     PermissionDecision,
+    ProcessEnded,
     ProcessStarted,
     RunEnded,
     ScreenshotTaken,
@@ -348,6 +349,19 @@ def test_marker_rows_flag_failed_steps_and_dialog_trouble(empty_sample: SampleRu
     assert not any(row.decision for row in rows)
     assert not any(isinstance(m, (ConsentDecision, PermissionDecision)) for m in b.markers)
     assert any(isinstance(m, ProcessStarted) for m in b.markers)
+
+
+def test_process_end_rows_flag_crashes_and_losses_not_the_harness_stopping_the_app(empty_sample: SampleRun) -> None:
+    b = empty_sample.builder
+    start_run(empty_sample)
+    ends = [("killed", "stopped by the harness", "harness"), ("exited", None, "app"),
+            ("crashed", "Fatal signal 11 (SIGSEGV)", "app"), ("device-lost", None, "lost")]
+    for reason, crash, ended_by in ends:
+        b.mark(ProcessEnded, pid=b.pid, process=b.process, reason=reason, crash=crash, ended_by=ended_by)
+
+    rows = [row for row in build_report(empty_sample.analyse()).timeline if row.kind == "process-end"]
+
+    assert [row.problem for row in rows] == [False, False, True, True], [row.text for row in rows]
 
 
 def test_coverage_of_one_process_is_merged_with_bundled_and_absent_hooks_told_apart(sample: SampleRun) -> None:
