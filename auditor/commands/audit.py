@@ -90,7 +90,9 @@ def default_scenario(target: str) -> Path:
     candidate = Path(location) / "scenario.yaml"
     if kind == "sandbox" and candidate.is_file():
         return candidate
-    raise InputError("no --scenario given" + (f", and {candidate} does not exist" if kind == "sandbox" else ""))
+    missing = f", and {candidate} does not exist" if kind == "sandbox" else ""
+    raise InputError(f"no --scenario given{missing}: name a scenario file, or a built-in one such as "
+                     "`--scenario miit-standard` (see `consent-audit scenario list`)")
 
 
 class DemoCommand(Command):
