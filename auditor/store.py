@@ -242,7 +242,20 @@ _RAW_VALUE_KEYS = frozenset({"event", "position", "text"})
 
 
 def _read_events(path: Path, raw_values: RawValues, problems: list[str]) -> list[HookEvent]:
-    return list(_read_jsonl(path, _EventReader(raw_values).read, problems))
+    """`_read_jsonl` for events.jsonl, in a loop of its own: it runs once per call of the run."""
+    events: list[HookEvent] = []
+    if not path.exists():
+        return events
+    read = _EventReader(raw_values).read
+    append = events.append
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                append(read(line))
+            except (ValidationError, ValueError) as exc:
+                if line.strip():
+                    problems.append(_unreadable(path, number, exc))
+    return events
 
 
 class _EventReader:
@@ -257,7 +270,7 @@ class _EventReader:
 
     def __init__(self, raw_values: RawValues) -> None:
         self.raw_values = raw_values
-        self.validated: dict[tuple[bytes, tuple[tuple[str, str], ...]], HookEvent] = {}
+        self.validated: dict[bytes | tuple[bytes, tuple[tuple[str, str], ...]], HookEvent] = {}
 
     def read(self, line: bytes) -> HookEvent:
         try:
@@ -270,7 +283,7 @@ class _EventReader:
         if type(event_id) is not str or type(seq) is not int or type(ts) not in (float, int):
             return self._validate(line)
         raw = self.raw_values.get(event_id)
-        key = (orjson.dumps(fields), tuple(sorted(raw.items())) if raw else ())
+        key = (orjson.dumps(fields), tuple(sorted(raw.items()))) if raw else orjson.dumps(fields)
         known = self.validated.get(key)
         if known is None:
             event = self._validate(line)
@@ -297,20 +310,24 @@ def _with_place(event: HookEvent, event_id: str, seq: int, ts: float) -> HookEve
     """`event` with another id, sequence number and time: the model's own construction without validation
     (BaseModel.model_construct's steps), at a third of model_construct's cost, which it spends on defaults and
     aliases that a validated event has already."""
+    made = _new_object(HookEvent)
     fields = event.__dict__.copy()
     fields["id"], fields["seq"], fields["ts"] = event_id, seq, ts
-    made = _new_object(HookEvent)
-    _set_attribute(made, "__dict__", fields)
+    _set_fields(made, fields)
     # Shared too: the set changes only when a field that was absent is assigned, which nothing does to an event
     # read back (and it would only change what `exclude_unset` leaves out); a copy each would be half a gigabyte.
-    _set_attribute(made, "__pydantic_fields_set__", event.__pydantic_fields_set__)
-    _set_attribute(made, "__pydantic_extra__", None)
-    _set_attribute(made, "__pydantic_private__", None)
+    _set_fields_set(made, event.__pydantic_fields_set__)
+    _set_extra(made, None)
+    _set_private(made, None)
     return made
 
 
 _new_object = object.__new__
-_set_attribute = object.__setattr__
+# The model's slots, set through their descriptors (BaseModel.__setattr__ would validate).
+_set_fields = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _read_jsonl(path: Path, parse: Callable[[bytes], Record], problems: list[str]) -> Iterator[Record]:
@@ -323,7 +340,11 @@ def _read_jsonl(path: Path, parse: Callable[[bytes], Record], problems: list[str
             try:
                 yield parse(line)
             except (ValidationError, ValueError) as exc:
-                problems.append(f"{path.name}:{number}: unreadable record ({str(exc).splitlines()[0]})")
+                problems.append(_unreadable(path, number, exc))
+
+
+def _unreadable(path: Path, number: int, exc: Exception) -> str:
+    return f"{path.name}:{number}: unreadable record ({str(exc).splitlines()[0]})"
 
 
 

@@ -165,3 +165,64 @@ def test_calls_are_placed_among_the_markers_alike_by_cursor_or_by_time(catalog):
     assert placed == [_markers_before(markers, event) for event in run.events]
     assert place.cursors[1000] is not None and place.cursors[2000] is None, "each path was taken"
     assert placed == [0, 1, 1, 2, 2, 3, 4]
+
+
+def test_every_call_is_in_one_group_of_calls_alike_in_all_a_rule_judges_by(catalog):
+    run = RunBuilder()
+    run.mark(AppLaunched, clear_state=True)
+    for frames in ([SDK_FRAME], [APP_FRAME], [SDK_FRAME]):
+        run.call("ids.android-id", frames=frames)
+    run.call("loc.last", frames=[APP_FRAME], threw="java.lang.SecurityException")
+    run.call("loc.last", frames=[APP_FRAME])
+    run.consent("refused")
+    run.call("ids.android-id", frames=[SDK_FRAME])
+    timeline = run.timeline(catalog)
+
+    members = [call for group in timeline.groups for call in group.calls]
+    assert sorted(c.position for c in members) == list(range(len(timeline.calls))), "each call in exactly one"
+    assert [len(g) for g in timeline.groups] == [2, 1, 1, 1, 1], "by site, outcome and moment, not by API alone"
+    for index, group in enumerate(timeline.groups):
+        assert {(c.event.stack, c.entry_id, c.markers_before, c.outcome) for c in group.calls} == {
+            (group.event.stack, group.entry_id, group.markers_before, group.outcome)}
+        assert [c.group_index for c in group.calls] == [index] * len(group)
+        assert group.times == [c.event.ts for c in group.calls]
+        assert group.event_ids == [c.event.id for c in group.calls]
+        assert (group.phase, group.caller, group.state) == (group.calls[0].phase, group.calls[0].caller,
+                                                            group.calls[0].state)
+    firsts = [group.calls[0].position for group in timeline.groups]
+    assert firsts == sorted(firsts), "groups come in the order of their first calls"
+    assert [c.position for c in timeline.collections()] == sorted(c.position for c in timeline.collections())
+
+
+def test_the_calls_of_interleaved_groups_are_merged_in_timeline_order(catalog):
+    from auditor.timeline import calls_in_order, interleaved
+
+    run = RunBuilder()
+    for index in range(6):
+        run.call("ids.android-id", frames=[SDK_FRAME if index % 2 else APP_FRAME])
+    timeline = run.timeline(catalog)
+    assert interleaved(timeline.groups)
+    assert [c.position for c in calls_in_order(timeline.groups)] == list(range(6))
+    assert timeline.event_ids(timeline.groups) == [c.event.id for c in timeline.calls]
+    part = timeline.groups[0].subset([True, False, True])
+    assert (part.event_ids, part.times) == ([c.event.id for c in part.calls], [c.event.ts for c in part.calls])
+    assert [c.position for c in part.calls] == [0, 4] and part.group_index == 0
+
+
+def test_a_run_of_one_process_is_placed_at_once_as_call_by_call(catalog):
+    from auditor.timeline import _MarkerPlacer
+
+    run = RunBuilder()
+    run.call("ids.android-id")
+    run.mark(AppLaunched, clear_state=True)
+    for _ in range(3):
+        run.call("ids.android-id")
+    run.consent("refused")
+    run.call("loc.last")
+    run.mark(AppBackgrounded)
+    run.call("ids.android-id")
+    markers = sorted(run.markers, key=lambda m: m.seq)
+    one_by_one = [_MarkerPlacer(markers)(event) for event in run.events]
+    assert _MarkerPlacer(markers).place_all(run.events) == one_by_one == [0, 1, 1, 1, 2, 3]
+    run.call("ids.android-id", pid=2000)  # two processes: placed one by one
+    assert _MarkerPlacer(markers).place_all(run.events) == one_by_one + [3]

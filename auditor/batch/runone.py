@@ -129,8 +129,8 @@ def run_one(request: RunOneRequest) -> tuple[Classification, JobResult]:
         result.findings = len(findings)
         result.findings_by_rule = dict(sorted(Counter(f.rule for f in findings).items()))
         result.findings_by_severity = dict(sorted(Counter(str(f.severity) for f in findings).items()))
-        result.sdks = sorted({call.caller.sdk for call in analysis.timeline.calls
-                              if call.caller.origin == "sdk" and call.caller.sdk})
+        result.sdks = sorted({group.caller.sdk for group in analysis.timeline.groups
+                              if group.caller.origin == "sdk" and group.caller.sdk})
         result.verdict = "findings" if findings else "clean"
         result.report = f"{RUN}/{paths.html.name}" if paths.html is not None else None
         result.manifest_sha256 = paths.integrity.manifest_sha256

@@ -11,6 +11,7 @@ import base64
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,11 +37,12 @@ from auditor.models import (
 )
 from auditor.report import wording
 from auditor.report.checklist import MANUAL_CHECKS
+from auditor.report.flagged import FlaggedCalls, distinct_calls
 from auditor.report.picture import TimelinePicture, build_picture
 from auditor.report.wording import Lang
 from auditor.rules import Rule, all_rules
 from auditor.store import Verification
-from auditor.timeline import Call
+from auditor.timeline import Call, CallGroup, Judged, calls_in_order
 
 # Markers that say the scenario could not find or use the privacy dialog: the reader must see them.
 _DIALOG_TROUBLE = frozenset({"consent-dialog-missing", "consent-refusal-unavailable"})
@@ -391,18 +393,18 @@ class _ReportBuilder:
         self.verification = integrity
         self.caller_names: dict[tuple[str, str | None, str | None, str | None], str] = {}
         self.rules: dict[str, Rule] = {r.id: r for r in all_rules()}
-        # Only the first call of each finding is looked up by id: no index of a million calls is needed.
-        wanted = {f.event_ids[0] for f in result.analysis.findings if f.event_ids}
-        self.calls: dict[str, Call] = {c.event.id: c for c in result.timeline.calls if c.event.id in wanted}
+        self.evidence = _evidence(result)
+        self.calls: dict[str, Call] = {f.event_ids[0]: self.evidence[f.id][0].calls[0]
+                                       for f in result.analysis.findings if self.evidence.get(f.id)}
         self.events: dict[str, HookEvent] = {event_id: call.event for event_id, call in self.calls.items()}
         self.marker_index: dict[int, int] = {m.seq: i for i, m in enumerate(result.timeline.markers)}
         self.start = _run_start(self.run.markers, self.run.events)
         self.problems: list[Problem] = []
         self.screenshots: dict[str, Screenshot | str] = {}
-        # Which finding each event is evidence of, so the timeline can point at it.
-        self.finding_of_event: dict[str, str] = {}
-        for finding in reversed(self.active):  # an event of two findings points at the first
-            self.finding_of_event.update(dict.fromkeys(finding.event_ids, _anchor(finding)))
+        # Which finding each call is evidence of, so that the timeline can point at it (a call of two findings
+        # points at the first).
+        active = self.active
+        self.flagged = FlaggedCalls(result.timeline.groups, active, self.evidence, {f.id: _anchor(f) for f in active})
 
     @property
     def active(self) -> list[Finding]:
@@ -439,7 +441,7 @@ class _ReportBuilder:
             self.problem("rule", f"{failure.rule}: {failure.error}")
         integrity = self.integrity()
         findings = [self.finding(f) for f in self.result.analysis.findings]
-        groups = _aggregate(self.result.timeline.calls, self.finding_of_event)
+        groups = _aggregate(self.result.timeline.groups, self.flagged)
         timeline = self.timeline(groups)
         phases = self.phases(groups)
         coverage = self.coverage()
@@ -455,7 +457,7 @@ class _ReportBuilder:
             verdict=verdict,
             findings=[f for f in findings if not f.suppressed],
             suppressed=[f for f in findings if f.suppressed],
-            picture=build_picture(self.result.timeline, self.start, self.finding_of_event, self.lang),
+            picture=build_picture(self.result.timeline, self.start, self.flagged, self.lang),
             timeline=timeline,
             phases=phases,
             coverage=coverage,
@@ -542,11 +544,11 @@ class _ReportBuilder:
             detail = " · ".join(p for p in (caller.vendor, caller.package) if p)
             # A finding without a caller is about what the app showed (a dialog, a request), not about a call.
             name = self.caller_name(caller) if group[0].caller else wording.LABELS["interface_caller"].get(self.lang)
-            by_caller.append(CallerCount(name, detail, caller.origin, len(group), _calls_in(group)))
+            by_caller.append(CallerCount(name, detail, caller.origin, len(group), self.calls_in(group)))
         by_caller.sort(key=lambda c: (-c.findings, -c.calls, c.name))
         return Verdict(
             findings=len(findings),
-            calls=_calls_in(findings),
+            calls=self.calls_in(findings),
             by_severity=by_severity,
             by_rule=by_rule,
             by_caller=by_caller,
@@ -566,7 +568,7 @@ class _ReportBuilder:
             data = callers.setdefault(self.caller_name(finding.caller), {})
             data.setdefault(self.text(finding.data), []).append(finding)
         # Several rules may judge the same read (a Chinese and a European rule): a read is counted once.
-        phases = {phase: {caller: Counter({name: _calls_in(group) for name, group in data.items()})
+        phases = {phase: {caller: Counter({name: self.calls_in(group) for name, group in data.items()})
                           for caller, data in callers.items()}
                   for phase, callers in grouped.items()}
         return [
@@ -783,8 +785,8 @@ class _ReportBuilder:
         for marker in self.run.markers:
             if isinstance(marker, ProcessStarted):
                 seen.setdefault(marker.pid, marker.process)
-        for event in self.run.events:
-            seen.setdefault(event.pid, event.process)
+        for pid, process in dict.fromkeys(map(_PROCESS, self.run.events)):
+            seen.setdefault(pid, process)
         for pid, process in seen.items():
             if pid not in covered:
                 self.problem("coverage", Text(
@@ -808,11 +810,19 @@ class _ReportBuilder:
             absent=[FailedHookRow(h.entry, f"{h.cls}.{h.method}", h.sig or "", h.error) for h in record.absent],
         )
 
+    def calls_in(self, findings: Iterable[Finding]) -> int:
+        """How many calls `findings` rest on, each counted once however many rules judged it."""
+        findings = list(findings)
+        resting = [self.evidence[f.id] for f in findings if self.evidence.get(f.id)]
+        return (distinct_calls(resting, self.result.timeline.groups)
+                + sum(f.count for f in findings if not self.evidence.get(f.id)))
+
     def missing_stacks(self) -> None:
         """Events whose stack never reached stacks.jsonl: their caller is unknown, so no rule could blame anyone."""
-        missing = [e for e in self.run.events if e.stack is not None and e.stack not in self.run.stacks]
+        missing = calls_in_order([group for group in self.result.timeline.groups
+                            if group.event.stack is not None and group.event.stack not in self.run.stacks])
         if missing:
-            ids = ", ".join(e.id for e in missing[:10]) + (", ..." if len(missing) > 10 else "")
+            ids = ", ".join(c.event.id for c in missing[:10]) + (", ..." if len(missing) > 10 else "")
             self.problem("evidence", Text(
                 en=f"{len(missing)} event(s) refer to a stack that is not in stacks.jsonl ({ids}): "
                    "their callers are unknown",
@@ -820,24 +830,15 @@ class _ReportBuilder:
             ))
 
     def unknown_entries(self) -> None:
-        unknown = Counter(c.event.entry for c in self.result.timeline.calls if c.entry is None)
+        unknown: Counter[str] = Counter()
+        for group in self.result.timeline.groups:
+            if group.entry is None:
+                unknown[group.entry_id] += len(group)
         for entry, count in sorted(unknown.items()):
             self.problem("catalog", Text(
                 en=f"{count} call(s) of hook entry {entry!r}, which the catalog does not know: rules did not judge them",
                 zh=f"接口目录中没有条目 {entry!r}，其 {count} 次调用未经规则判定",
             ))
-
-
-def _calls_in(findings: Iterable[Finding]) -> int:
-    """How many calls `findings` rest on, each counted once however many rules judged it."""
-    events: set[str] = set()
-    without_events = 0
-    for finding in findings:
-        if finding.event_ids:
-            events.update(finding.event_ids)
-        else:
-            without_events += finding.count
-    return len(events) + without_events
 
 
 @dataclass
@@ -870,27 +871,23 @@ class _Groups:
     phases: dict[str, _PhaseGroup]
 
 
-def _aggregate(calls: Sequence[Call], finding_of_event: dict[str, str]) -> _Groups:
-    """One pass over every call, into the timeline's rows; the per-phase totals are then summed from the rows.
-    A run may hold a million calls: each is touched once, and a call's phase is computed once per user state and
-    API, not once per call."""
+def _aggregate(groups: Sequence[CallGroup], flagged: FlaggedCalls) -> _Groups:
+    """The timeline's rows, from the groups of like calls (a run of a million calls is a few dozen); the per-phase
+    totals are then summed from the rows."""
     rows: dict[tuple[int, str, str, str], _CallGroup] = {}
-    phase_of: dict[tuple[int, str], str] = {}
-    for call in calls:
-        event = call.event
-        state_key = (id(call.state), event.entry)
-        phase = phase_of.get(state_key)
-        if phase is None:
-            phase = phase_of[state_key] = call.phase
-        key = (call.markers_before, event.entry, call.caller.sdk or call.caller.origin, phase)
+    first_flagged: dict[tuple[int, str, str, str], int] = {}
+    for like in groups:
+        first = like.calls[0]
+        key = (like.markers_before, like.entry_id, like.caller.sdk or like.caller.origin, like.phase)
         group = rows.get(key)
         if group is None:
-            group = rows[key] = _CallGroup(call, phase, event.ts)
-        group.count += 1
-        group.last_ts = event.ts
-        group.outcomes[event.threw.cls if event.threw else wording.RETURNED] += 1
-        if not group.finding:
-            group.finding = finding_of_event.get(event.id, "")
+            group = rows[key] = _CallGroup(first, like.phase, like.calls[-1].event.ts)
+        group.count += len(like.calls)
+        group.last_ts = max(group.last_ts, like.calls[-1].event.ts)
+        group.outcomes[like.outcome] += len(like.calls)
+        first_of_finding = flagged.first(like)
+        if first_of_finding is not None and first_of_finding[0] < first_flagged.get(key, first_of_finding[0] + 1):
+            first_flagged[key], group.finding = first_of_finding
     phases: dict[str, _PhaseGroup] = {}
     for (_, entry, caller, phase), group in rows.items():
         totals = phases.get(phase)
@@ -903,6 +900,22 @@ def _aggregate(calls: Sequence[Call], finding_of_event: dict[str, str]) -> _Grou
             seen = mapping.get(name)
             mapping[name] = (group.first, group.count) if seen is None else (seen[0], seen[1] + group.count)
     return _Groups(rows, phases)
+
+
+_PROCESS = attrgetter("pid", "process")
+
+
+def _evidence(result: RunAnalysis) -> dict[str, list[Judged]]:
+    """The calls each finding rests on, by finding id: as the rules yielded them, or, for a finding the analysis
+    did not make (one added to it), the calls its event ids name."""
+    evidence: dict[str, list[Judged]] = dict(result.analysis.evidence)
+    unknown = [f for f in result.analysis.findings if f.event_ids and f.id not in evidence]
+    if unknown:
+        wanted = {event_id for f in unknown for event_id in f.event_ids}
+        by_id = {c.event.id: c for c in result.timeline.calls if c.event.id in wanted}
+        for finding in unknown:
+            evidence[finding.id] = [by_id[e] for e in finding.event_ids if e in by_id]
+    return evidence
 
 
 def _phase_rank(phase: str) -> int:

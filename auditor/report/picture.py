@@ -9,9 +9,12 @@ template writes the SVG elements, escaping every text like any other.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul, sub
 
 from auditor.describe import describe_marker
 from auditor.models import (
@@ -24,6 +27,7 @@ from auditor.models import (
     PIType,
 )
 from auditor.report import wording
+from auditor.report.flagged import FlaggedCalls
 from auditor.report.wording import Lang
 from auditor.timeline import Call, Timeline
 
@@ -146,6 +150,8 @@ class _Bin:
     data: Counter[str] = field(default_factory=Counter)
 
 
+
+
 class _Scale:
     def __init__(self, start: float, end: float) -> None:
         self.start = start
@@ -158,36 +164,38 @@ class _Scale:
         return self.left + fraction * self.width
 
 
-def build_picture(timeline: Timeline, start: float, flagged: Collection[str], lang: Lang) -> TimelinePicture:
-    """The picture of `timeline`, with times relative to `start`; calls whose event id is in `flagged` are red."""
+def build_picture(timeline: Timeline, start: float, flagged: FlaggedCalls, lang: Lang) -> TimelinePicture:
+    """The picture of `timeline`, with times relative to `start`; calls that are evidence of a finding are red."""
     calls = timeline.calls
     markers = timeline.markers
     end = max([start] + [m.ts for m in markers] + [c.event.ts for c in calls[-1:]])  # calls are in time order
     scale = _Scale(start, end)
 
-    # A million calls pass through here: each is counted under its API and pixel column, with the scale inlined;
-    # the columns are then merged into rows by kind of data.
+    # A million calls pass through here, in a few dozen groups of like calls: each group's calls are put in pixel
+    # columns by their times, in C (a group's calls are in time order, so its columns are runs), then counted per
+    # API and column; the columns are then merged into rows by kind of data.
     per_unit = scale.width / scale.span / BIN_WIDTH
     last_bin = int(scale.width // BIN_WIDTH)
     columns: dict[tuple[str, int], _Bin] = {}
     examples: dict[str, Call] = {}
-    for call in calls:
-        event = call.event
-        ts = event.ts
-        index = int((ts - start) * per_unit)
-        if index < 0:
-            index = 0
-        elif index > last_bin:
-            index = last_bin
-        key = (event.entry, index)
-        column = columns.get(key)
-        if column is None:
-            column = columns[key] = _Bin(first=ts)
-            examples.setdefault(event.entry, call)
-        column.calls += 1
-        column.last = ts
-        if event.id in flagged:
-            column.flagged += 1
+    for like in timeline.groups:
+        examples.setdefault(like.entry_id, like.calls[0])
+        times = like.times
+        indexes = list(map(int, map(mul, map(sub, times, repeat(start)), repeat(per_unit))))
+        if indexes[0] < 0 or indexes[-1] > last_bin:
+            indexes = [min(max(index, 0), last_bin) for index in indexes]
+        flags = flagged.flags(like)
+        low = 0
+        while low < len(indexes):
+            high = bisect_right(indexes, indexes[low], low)
+            column = columns.get((like.entry_id, indexes[low]))
+            if column is None:
+                column = columns[(like.entry_id, indexes[low])] = _Bin()
+            column.calls += high - low
+            column.flagged += sum(flags[low:high])
+            column.first = min(column.first, times[low])
+            column.last = max(column.last, times[high - 1])
+            low = high
     names = {entry_id: call.entry.data.get(lang) if call.entry is not None else call.event.api
              for entry_id, call in examples.items()}
     categories = {entry_id: call_category(call) for entry_id, call in examples.items()}

@@ -7,7 +7,8 @@ finding: 强制定向推送 (forced targeted push), 账号注销难 (account del
 
 from __future__ import annotations
 
-from collections import deque
+from itertools import accumulate, chain, pairwise, repeat
+from operator import attrgetter, le, sub
 from typing import Iterator
 
 from auditor.models import (
@@ -32,7 +33,7 @@ from auditor.rules import facts
 from auditor.rules.engine import RuleSkipped, Violation, rule
 from auditor.rules.settings import COMPARED_PI_TYPES, RuleSettings
 from auditor.scenario.softask import GROUP_WORDS, purpose_about, states_purpose
-from auditor.timeline import Call, ScreenText, Timeline
+from auditor.timeline import Call, CallGroup, Judged, ScreenText, Timeline, calls_in_order, interleaved
 
 PACK = "cn-miit"
 METHOD_2019 = "《App违法违规收集使用个人信息行为认定方法》(2019)"
@@ -76,9 +77,9 @@ def collection_before_consent(timeline: Timeline) -> Iterator[Violation]:
 
     References: the clauses listed with the rule.
     """
-    for call in timeline.collections():
-        if call.state.consent == "none" and call.caller.origin == "app":
-            yield Violation(call, decision=timeline.first_marker_after(call, ConsentDecision))
+    for group in timeline.collection_groups():
+        if group.state.consent == "none" and group.caller.origin == "app":
+            yield Violation(group, decision=timeline.first_marker_after(group, ConsentDecision))
 
 
 @rule(
@@ -114,9 +115,9 @@ def sdk_collection_before_consent(timeline: Timeline) -> Iterator[Violation]:
 
     References: the clauses listed with the rule.
     """
-    for call in timeline.collections():
-        if call.state.consent == "none" and call.caller.origin == "sdk":
-            yield Violation(call, decision=timeline.first_marker_after(call, ConsentDecision))
+    for group in timeline.collection_groups():
+        if group.state.consent == "none" and group.caller.origin == "sdk":
+            yield Violation(group, decision=timeline.first_marker_after(group, ConsentDecision))
 
 
 @rule(
@@ -153,11 +154,11 @@ def collection_after_refusal(timeline: Timeline) -> Iterator[Violation]:
 
     References: the clauses listed with the rule.
     """
-    for call in timeline.collections():
-        if call.state.consent == "refused":
-            yield Violation(call, decision=call.state.consent_marker)
-        elif call.state.consent == "accepted" and (denial := call.denial) is not None:
-            yield Violation(call, decision=denial)
+    for group in timeline.collection_groups():
+        if group.state.consent == "refused":
+            yield Violation(group, decision=group.state.consent_marker)
+        elif group.state.consent == "accepted" and (denial := group.denial) is not None:
+            yield Violation(group, decision=denial)
 
 
 @rule(
@@ -189,9 +190,9 @@ def background_collection(timeline: Timeline) -> Iterator[Violation]:
 
     References: the clauses listed with the rule.
     """
-    for call in timeline.collections():
-        if call.state.launched and not call.state.foreground:
-            yield Violation(call, decision=_last(timeline, call, AppBackgrounded))
+    for group in timeline.collection_groups():
+        if group.state.launched and not group.state.foreground:
+            yield Violation(group, decision=_last(timeline, group, AppBackgrounded))
 
 
 @rule(
@@ -227,27 +228,32 @@ def over_frequent_collection(timeline: Timeline, settings: RuleSettings) -> Iter
     References: the clauses listed with the rule.
     """
     window_ms = settings.overfreq.window_s * 1000
-    series: dict[tuple[str, str], list[Call]] = {}
-    for call in timeline.collections():
-        series.setdefault((call.event.entry, call.caller.sdk or call.caller.origin), []).append(call)
-    for calls in series.values():
-        limit = settings.overfreq.limit_for(calls[0].entry.pi_type if calls[0].entry else None)
-        recent: deque[Call] = deque()
-        busiest = 0
-        excess: list[Call] = []
-        for call in calls:
-            recent.append(call)
-            while recent[0].event.ts < call.event.ts - window_ms:
-                recent.popleft()
-            busiest = max(busiest, len(recent))
-            if len(recent) > limit:
-                excess.append(call)
+    series: dict[tuple[str, str], list[CallGroup]] = {}
+    for group in timeline.collection_groups():
+        series.setdefault((group.entry_id, group.caller.sdk or group.caller.origin), []).append(group)
+    for groups in series.values():
+        limit = settings.overfreq.limit_for(groups[0].entry.pi_type if groups[0].entry else None)
+        if sum(len(group) for group in groups) <= limit:
+            continue
+        mixed = interleaved(groups)  # two call sites in turn: the series is the groups' calls merged in order
+        calls = calls_in_order(groups) if mixed else []
+        times = list(map(_TIME, calls)) if mixed else list(chain.from_iterable(group.times for group in groups))
+        beyond, busiest = _beyond_limit(times, window_ms, limit)
+        if busiest <= limit:
+            continue
+        if mixed:
+            flag_of = dict(zip(map(id, calls), beyond, strict=True))
+            flags_by_group = [list(map(flag_of.__getitem__, map(id, group.calls))) for group in groups]
+        else:
+            bounds = list(accumulate((len(group) for group in groups), initial=0))
+            flags_by_group = [beyond[low:high] for low, high in pairwise(bounds)]
+        excess = [group.subset(flags) for group, flags in zip(groups, flags_by_group, strict=True) if any(flags)]
         detail = Text(
             en=f"up to {busiest} reads in {settings.overfreq.window_s:g} s (limit {limit})",
             zh=f"{settings.overfreq.window_s:g} 秒内最多 {busiest} 次（限制 {limit} 次）",
         )
-        for call in excess:
-            yield Violation(call, detail=detail)
+        for group in excess:
+            yield Violation(group, detail=detail)
 
 
 @rule(
@@ -292,11 +298,11 @@ def unnecessary_information(timeline: Timeline, settings: RuleSettings) -> Itera
         en=f"category {category.number} {category.en}: necessary information is {category.necessary_text.en}",
         zh=f"第{category.number}类 {category.zh}：必要个人信息为{category.necessary_text.zh}",
     )
-    for call in timeline.collections():
-        pi_type = call.entry.pi_type if call.entry else None
-        if (call.outcome == "returned" and pi_type in COMPARED_PI_TYPES and pi_type not in category.necessary
-                and not facts.for_the_users_action(call, timeline, settings.attribution()) and not _granted(call)):
-            yield Violation(call, detail=detail)
+    for group in timeline.collection_groups():
+        pi_type = group.entry.pi_type if group.entry else None
+        if (group.outcome == "returned" and pi_type in COMPARED_PI_TYPES and pi_type not in category.necessary
+                and not facts.for_the_users_action(group, timeline, settings.attribution()) and not _granted(group)):
+            yield Violation(group, detail=detail)
 
 
 # -- what the user was shown ---------------------------------------------------------------------------------------
@@ -650,13 +656,23 @@ def shared_with_third_parties(timeline: Timeline, settings: RuleSettings) -> Ite
         why = Text(en=f"not under {own}, the domain the package name reverses to; declare the publisher's own "
                       "hosts with `first_party_hosts` in --config",
                    zh=f"不属于由包名推断的域名 {own}；可在 --config 的 `first_party_hosts` 中声明发布者自有主机")
+    network = [call for call in timeline.calls_of(HookKind.NETWORK)
+               if call.by_app_or_sdk and call.state.consent != "accepted"
+               and (configured or call.caller.origin == "sdk")]
+    if not network:
+        return
+    # Identifiers by the first call that read them, then the network calls in the same order, so that a value
+    # counts as known from its first read on.
+    readers = [group for group in timeline.groups
+               if group.collects and group.entry is not None and group.entry.pi_type in facts.IDENTIFIER_TYPES]
     known: dict[str, Call] = {}
-    for call in timeline.calls:
-        for value in facts.identifier_values(call):
-            known.setdefault(value, call)
-        if (call.entry is None or call.entry.kind is not HookKind.NETWORK or not call.by_app_or_sdk
-                or call.state.consent == "accepted" or (not configured and call.caller.origin != "sdk")):
-            continue
+    pending = iter(sorted((call for group in readers for call in group.calls), key=attrgetter("position")))
+    reader = next(pending, None)
+    for call in network:
+        while reader is not None and reader.position < call.position:
+            for value in facts.identifier_values(reader):
+                known.setdefault(value, reader)
+            reader = next(pending, None)
         hosts = [h for h in facts.hosts_of(call) if facts.is_third_party(h, first_party)]
         sent = facts.values_sent(known, call) if hosts else []
         if sent:
@@ -701,8 +717,8 @@ def associated_start(timeline: Timeline, settings: RuleSettings) -> Iterator[Vio
 
     References: the clauses listed with the rule.
     """
-    for call in timeline.calls:
-        if call.entry is None or call.entry.kind is not HookKind.COMPONENT_START or not call.by_app_or_sdk:
+    for call in timeline.calls_of(HookKind.COMPONENT_START):
+        if not call.by_app_or_sdk:
             continue
         others = [p for p in facts.target_packages(call)
                   if p != timeline.app_package and p not in facts.SYSTEM_UI_PACKAGES]
@@ -712,7 +728,33 @@ def associated_start(timeline: Timeline, settings: RuleSettings) -> Iterator[Vio
 
 # -- helpers ------------------------------------------------------------------------------------------------------
 
-def _last(timeline: Timeline, call: Call, kind: type[AppBackgrounded]) -> AppBackgrounded | None:
+_TIME = attrgetter("event.ts")
+
+
+def _beyond_limit(times: list[float], window_ms: float, limit: int) -> tuple[list[bool], int]:
+    """For each of a series of reads (their times, in order), whether the window ending at it holds more than
+    `limit` reads; and the most any window holds."""
+    if limit <= 0:
+        return [True] * len(times), _busiest(times, window_ms)
+    # The window ending at a read holds more than `limit` reads when the read `limit` places before it is in it.
+    beyond = [False] * min(limit, len(times))
+    beyond += map(le, map(sub, times[limit:], times[:-limit]), repeat(window_ms))
+    return beyond, _busiest(times, window_ms) if any(beyond) else min(limit, len(times))
+
+
+def _busiest(times: list[float], window_ms: float) -> int:
+    """The most reads any window of `window_ms` holds."""
+    busiest = 0
+    start = 0
+    for number, ts in enumerate(times, start=1):
+        while times[start] < ts - window_ms:
+            start += 1
+        if number - start > busiest:
+            busiest = number - start
+    return busiest
+
+
+def _last(timeline: Timeline, call: Judged, kind: type[AppBackgrounded]) -> AppBackgrounded | None:
     found = [m for m in timeline.markers[: call.markers_before] if isinstance(m, kind)]
     return found[-1] if found else None
 
@@ -722,7 +764,7 @@ def _last_before(timeline: Timeline, marker: ConsentRefusalIneffective, kind: ty
     return found[-1] if found else None
 
 
-def _granted(call: Call) -> bool:
+def _granted(call: Judged) -> bool:
     """The user granted a permission guarding this data, or the permission group of its kind of data (a Location
     object's getters need no permission of their own; the location grant is what let the app have one)."""
     if call.entry is None:

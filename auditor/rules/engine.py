@@ -1,7 +1,7 @@
 """Rules: short pure functions over a Timeline, with their metadata in one decorator.
 
 A rule is a function of the inputs it names (`timeline`, `settings`) that yields a `Violation` per offending call
-or moment; the engine groups them into findings (one per rule, API, caller and phase, or per rule and subject for
+(or group of like calls, which it judged at once) or moment; the engine groups them into findings (one per rule, API, caller and phase, or per rule and subject for
 moments, with counts, first and last occurrence and the evidence), applies the settings' suppressions, and
 isolates a rule that raises so that one broken rule never hides the others' findings.
 """
@@ -22,7 +22,7 @@ from auditor.describe import describe_caller, describe_marker
 from auditor.errors import InputError
 from auditor.models import SEVERITY_ORDER, DecisionRef, Finding, Marker, Severity, Text
 from auditor.rules.settings import RuleSettings
-from auditor.timeline import Call, Timeline, phase_of
+from auditor.timeline import Call, Judged, Timeline, calls_in_order, phase_of
 
 RULE_ID = re.compile(r"^[A-Z]{2,4}(-[A-Z0-9]+)+$")
 DOC_SECTIONS = ("What it detects", "Why it matters", "Example evidence", "Remediation", "References")
@@ -30,9 +30,10 @@ DOC_SECTIONS = ("What it detects", "Why it matters", "Example evidence", "Remedi
 
 @dataclass(frozen=True)
 class Violation:
-    """One piece of evidence a rule found: a call the app made, or a moment of the run (a dialog it showed, an exit)."""
+    """One piece of evidence a rule found: a call the app made (or a group of like calls, judged at once), or a
+    moment of the run (a dialog it showed, an exit)."""
 
-    call: Call | None = None
+    call: Judged | None = None
     decision: Marker | None = None
     """The user decision the call went against (the refusal, the denial), or that it preceded (the later consent)."""
     marker: Marker | None = None
@@ -136,6 +137,13 @@ class Analysis:
     rules_run: list[str]
     failures: list[RuleFailure] = field(default_factory=list)
     not_evaluated: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, list[Judged]] = field(default_factory=dict)
+    """The calls each finding rests on (its `event_ids`), by finding id: as the rule yielded them, calls and groups
+    of like calls, in the order of their first calls."""
+
+    def calls_of(self, finding_id: str) -> list[Call]:
+        """The calls a finding rests on, in timeline order."""
+        return calls_in_order(self.evidence.get(finding_id, []))
 
     @property
     def active_findings(self) -> list[Finding]:
@@ -152,6 +160,7 @@ def analyse(timeline: Timeline, rules: Iterable[Rule], settings: RuleSettings | 
     rules_run: list[str] = []
     failures: list[RuleFailure] = []
     not_evaluated: dict[str, str] = {}
+    evidence: dict[str, list[Judged]] = {}
     for current in rules:
         wanted = {name: inputs[name] for name in inspect.signature(current.check).parameters}
         try:
@@ -163,9 +172,9 @@ def analyse(timeline: Timeline, rules: Iterable[Rule], settings: RuleSettings | 
             failures.append(RuleFailure(current.id, traceback.format_exc(limit=3).strip().splitlines()[-1]))
             continue
         rules_run.append(current.id)
-        findings.extend(_suppress(f, settings) for f in _group(current, violations, timeline))
+        findings.extend(_suppress(f, settings) for f in _group(current, violations, timeline, evidence))
     findings.sort(key=lambda f: (f.suppressed is not None, SEVERITY_ORDER[f.severity], f.first_ts, f.rule))
-    return Analysis(findings, rules_run, failures, not_evaluated)
+    return Analysis(findings, rules_run, failures, not_evaluated, evidence)
 
 
 def _check_suppressions(settings: RuleSettings, rules: list[Rule]) -> None:
@@ -190,33 +199,42 @@ def _suppress(finding: Finding, settings: RuleSettings) -> Finding:
     return finding
 
 
-def _group(current: Rule, violations: list[Violation], timeline: Timeline) -> Iterator[Finding]:
+def _group(current: Rule, violations: list[Violation], timeline: Timeline,
+           evidence: dict[str, list[Judged]]) -> Iterator[Finding]:
     calls: dict[tuple[str, str, str], list[Violation]] = {}
     moments: dict[str, list[Violation]] = {}
     for violation in violations:
         if violation.call is not None:
             call = violation.call
-            key = (call.event.entry, call.caller.sdk or call.caller.origin, call.phase)
+            key = (call.entry_id, call.caller.sdk or call.caller.origin, call.phase)
             calls.setdefault(key, []).append(violation)
         else:
             moments.setdefault(violation.subject, []).append(violation)
     for (entry_id, caller_key, phase), members in calls.items():
-        yield _call_finding(current, entry_id, caller_key, phase, members, timeline)
+        finding, judged = _call_finding(current, entry_id, caller_key, phase, members, timeline)
+        evidence[finding.id] = judged
+        yield finding
     for subject, members in moments.items():
         yield _moment_finding(current, subject, members, timeline)
 
 
+
+
 def _call_finding(current: Rule, entry_id: str, caller_key: str, phase: str, members: list[Violation],
-                  timeline: Timeline) -> Finding:
-    members.sort(key=lambda v: v.call.event.ts if v.call else 0.0)
-    first = _call(members[0])
-    last = _call(members[-1])
+                  timeline: Timeline) -> tuple[Finding, list[Judged]]:
+    members.sort(key=lambda v: _judged(v).calls[0].position)
+    judged = [_judged(member) for member in members]
+    first = judged[0].calls[0]
+    last = max((one.calls[-1] for one in judged), key=lambda call: call.position)
     decision = members[0].decision
     screenshot = timeline.screenshot_for(first)
-    count = len(members)
+    count = sum(len(one.calls) for one in judged)
+    outcomes: Counter[str] = Counter()
+    for one in judged:
+        outcomes[one.outcome] += len(one.calls)
     data = first.entry.data if first.entry else Text(en=first.event.api, zh=first.event.api)
     times = Text(en="once" if count == 1 else f"{count} times", zh=f"{count}次")
-    return Finding(
+    finding = Finding(
         id=_finding_id(current.id, entry_id, caller_key, phase),
         rule=current.id,
         pack=current.pack,
@@ -234,12 +252,15 @@ def _call_finding(current: Rule, entry_id: str, caller_key: str, phase: str, mem
         first_ts=first.event.ts,
         last_ts=last.event.ts,
         decision=_decision_ref(decision) if decision is not None else None,
-        event_ids=[_call(v).event.id for v in members],
+        event_ids=[],
         marker_seqs=sorted({v.decision.seq for v in members if v.decision is not None}),
         screenshot=screenshot.path if screenshot else None,
-        outcomes=dict(Counter(_call(v).outcome for v in members)),
+        outcomes=dict(outcomes),
         detail=members[0].detail,
     )
+    # Ids of validated events: a million of them need not be validated again.
+    finding.event_ids = timeline.event_ids(judged)
+    return finding, judged
 
 
 def _moment_finding(current: Rule, subject: str, members: list[Violation], timeline: Timeline) -> Finding:
@@ -272,7 +293,7 @@ def _moment_finding(current: Rule, subject: str, members: list[Violation], timel
     )
 
 
-def _call(violation: Violation) -> Call:
+def _judged(violation: Violation) -> Judged:
     assert violation.call is not None
     return violation.call
 

@@ -41,9 +41,9 @@ def processing_before_opt_in(timeline: Timeline) -> Iterator[Violation]:
 
     References: the clauses listed with the rule.
     """
-    for call in timeline.collections():
-        if call.state.consent == "none":
-            yield Violation(call, decision=timeline.first_marker_after(call, ConsentDecision))
+    for group in timeline.collection_groups():
+        if group.state.consent == "none":
+            yield Violation(group, decision=timeline.first_marker_after(group, ConsentDecision))
 
 
 @rule(
@@ -71,10 +71,10 @@ def device_identifiers_before_consent(timeline: Timeline) -> Iterator[Violation]
 
     References: the clauses listed with the rule.
     """
-    for call in timeline.collections():
-        if call.entry is not None and call.entry.pi_type is PIType.DEVICE_ID and call.state.consent != "accepted":
-            decision = call.state.consent_marker or timeline.first_marker_after(call, ConsentDecision)
-            yield Violation(call, decision=decision)
+    for group in timeline.collection_groups():
+        if group.entry is not None and group.entry.pi_type is PIType.DEVICE_ID and group.state.consent != "accepted":
+            decision = group.state.consent_marker or timeline.first_marker_after(group, ConsentDecision)
+            yield Violation(group, decision=decision)
 
 
 @rule(
@@ -102,9 +102,9 @@ def processing_after_rejection(timeline: Timeline) -> Iterator[Violation]:
 
     References: the clauses listed with the rule.
     """
-    for call in timeline.collections():
-        if call.state.consent == "refused":
-            yield Violation(call, decision=call.state.consent_marker)
+    for group in timeline.collection_groups():
+        if group.state.consent == "refused":
+            yield Violation(group, decision=group.state.consent_marker)
 
 
 @rule(

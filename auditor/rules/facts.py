@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from auditor.models import AppLaunched, HookKind, PermissionDecision, PIType, StepRef
 from auditor.permissions import group_of_permission, is_runtime_permission
 from auditor.sdk import Attribution, frame_class, is_own_code
-from auditor.timeline import Call, Timeline
+from auditor.timeline import Call, Judged, Timeline
 
 PI_TYPE_GROUPS: dict[PIType, str] = {
     PIType.LOCATION: "LOCATION", PIType.CONTACTS: "CONTACTS", PIType.SMS: "SMS", PIType.CALL_LOG: "CALL_LOG",
@@ -34,7 +34,7 @@ def is_feature_step(step: StepRef | None) -> bool:
     return step is not None and step.name in FEATURE_STEPS
 
 
-def for_the_users_action(call: Call, timeline: Timeline, attribution: Attribution | None = None) -> bool:
+def for_the_users_action(call: Judged, timeline: Timeline, attribution: Attribution | None = None) -> bool:
     """Made for what the user was doing: during a step in which the user used the app (a tap, an input...), by the
     app's own code, or by an SDK the app's own code called on that same stack (the share or payment SDK behind the
     button the user tapped). An SDK's own timer or thread running during the tap is not the user's doing."""
@@ -68,8 +68,8 @@ class PermissionRequest:
 def permission_requests(timeline: Timeline) -> list[PermissionRequest]:
     """Every request for runtime permissions the app or an SDK made, one per logical request."""
     requests: list[PermissionRequest] = []
-    for call in timeline.calls:
-        if call.entry is None or call.entry.kind is not HookKind.PERMISSION_REQUEST or not call.by_app_or_sdk:
+    for call in timeline.calls_of(HookKind.PERMISSION_REQUEST):
+        if not call.by_app_or_sdk:
             continue
         names = [n for value in call.event.args for n in _PERMISSION_NAME.findall(value.text)]
         permissions = tuple(dict.fromkeys(p for p in names if is_runtime_permission(p)))
@@ -180,9 +180,13 @@ class SentValue:
     """How it appeared: `as is`, `MD5`, `SHA-1`, `SHA-256`."""
 
 
+IDENTIFIER_TYPES = frozenset({PIType.DEVICE_ID, PIType.PHONE_NUMBER})
+"""The kinds of data whose values are looked for in what the app sends."""
+
+
 def identifier_values(call: Call) -> list[str]:
     """The unmasked identifier values a call read (at least 6 characters: shorter ones would match by chance)."""
-    if not call.collects or call.entry is None or call.entry.pi_type not in (PIType.DEVICE_ID, PIType.PHONE_NUMBER):
+    if not call.collects or call.entry is None or call.entry.pi_type not in IDENTIFIER_TYPES:
         return []
     return [value.raw.strip() for _, value in call.event.values()
             if value.raw and len(value.raw.strip()) >= 6 and value.raw.strip() != "null"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.models import AppLaunched, AppStopped, RunEnded
+from auditor.report.flagged import FlaggedCalls
 from auditor.report.picture import BIN_WIDTH, LABELS_WIDTH, RIGHT_MARGIN, WIDTH, build_picture
 from auditor.testing.factories import APP_FRAME
 
@@ -11,7 +12,8 @@ from .conftest import COARSE, FINE, SampleRun, start_run
 
 def picture_of(sample: SampleRun, lang: str = "en"):  # type: ignore[no-untyped-def]
     result = sample.analyse()
-    flagged = {event_id for f in result.analysis.findings for event_id in f.event_ids}
+    findings = result.analysis.findings
+    flagged = FlaggedCalls(result.timeline.groups, findings, result.analysis.evidence, {f.id: f.id for f in findings})
     return build_picture(result.timeline, sample.start, flagged, lang)  # type: ignore[arg-type]
 
 

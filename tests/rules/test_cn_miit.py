@@ -192,6 +192,33 @@ def test_two_callers_each_under_the_limit_are_not_added_up(catalog):
     assert findings(run, catalog, "CN-OVERFREQ") == []
 
 
+def test_one_sdk_reading_from_two_call_sites_in_turn_is_one_series_judged_read_by_read(catalog):
+    """Two call sites polling in turn make two groups of like calls whose calls interleave: the series is their
+    calls merged in time order, and the reads beyond the limit are exactly those a read-by-read sliding window
+    finds, split by phase at the refusal."""
+    other_site = SDK_FRAME.replace(".java:", "Poller.java:")
+    run = launched()
+    for index in range(14):
+        run.call("settings.android-id", frames=[SDK_FRAME if index % 2 else other_site])
+        run.tick(1500)
+        if index == 6:
+            run.consent("refused")
+    timeline = run.timeline(catalog)
+    series = [c for c in timeline.collections() if c.caller.origin == "sdk"]
+    assert len({(c.event.stack, c.markers_before) for c in series}) == 4, "two sites, each before and after"
+    expected = [c.event.id for number, c in enumerate(series)
+                if sum(1 for earlier in series[:number + 1] if earlier.event.ts >= c.event.ts - 30_000) > 5]
+
+    found = findings(run, catalog, "CN-OVERFREQ")
+
+    assert sorted((event for f in found for event in f.event_ids), key=lambda e: int(e.split("-")[1])) == expected
+    assert {f.phase for f in found} == {"pre-consent", "refused"}
+    for finding in found:
+        assert finding.count == len(finding.event_ids)
+        assert finding.event_ids == sorted(finding.event_ids, key=lambda e: int(e.split("-")[1])), "in time order"
+    assert all(f.detail.en == "up to 14 reads in 30 s (limit 5)" for f in found)
+
+
 # First-party code packages ----------------------------------------------------------------------------------------
 
 def test_code_in_a_declared_first_party_package_is_the_apps_own(catalog):
