@@ -12,6 +12,7 @@ classes and (on a device's PNG screenshot) colours, and the second screen a refu
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -668,24 +669,29 @@ def purpose_mismatch(timeline: Timeline, settings: RuleSettings) -> Iterator[Vio
         stated = None
         permissions = set(grant.permissions)
         position = timeline.position(grant)
-        for call in timeline.collections():
-            if call.markers_before <= position or call.event.ts - grant.ts > window_ms:
+        for group in timeline.collection_groups():
+            if group.markers_before <= position:
                 continue
-            if call.entry is None or not permissions & set(call.entry.permissions) or call.caller.origin != "sdk":
+            if group.entry is None or not permissions & set(group.entry.permissions) or group.caller.origin != "sdk":
                 continue
-            if call.caller.category == "maps-location" and grant.group == "LOCATION":
+            if group.caller.category == "maps-location" and grant.group == "LOCATION":
+                continue
+            # The group's reads within the window after the grant: its first ones, as its times are in order.
+            within = bisect_right(group.times, grant.ts + window_ms)
+            if within == 0:
                 continue
             if stated is None:
                 stated = stated_purpose(timeline, grant)
                 if stated is None:
                     break
-            names = tuple(n for n in (call.caller.sdk, call.caller.vendor, call.caller.package) if n)
-            if discloses(stated.text, call.caller.category, names):
+            names = tuple(n for n in (group.caller.sdk, group.caller.vendor, group.caller.package) if n)
+            if discloses(stated.text, group.caller.category, names):
                 continue
-            caller = describe_caller(call.caller)
-            data = call.entry.data
-            delay = _delay(call.event.ts - grant.ts)
-            yield Violation(call, decision=grant, detail=Text(
+            caller = describe_caller(group.caller)
+            data = group.entry.data
+            delay = _delay(group.times[0] - grant.ts)
+            reads = group.subset([index < within for index in range(len(group))])
+            yield Violation(reads, decision=grant, detail=Text(
                 en=f"stated purpose: “{stated.text}” ({stated.source.en}) · first use after the grant: {caller.en} "
                    f"read the {data.en} {delay.en} later",
                 zh=f"声明目的：“{stated.text}”（{stated.source.zh}）· 授权后的实际使用：{caller.zh} 在 {delay.zh}后"
