@@ -820,7 +820,7 @@ class _ReportBuilder:
     def missing_stacks(self) -> None:
         """Events whose stack never reached stacks.jsonl: their caller is unknown, so no rule could blame anyone."""
         missing = calls_in_order([group for group in self.result.timeline.groups
-                            if group.event.stack is not None and group.event.stack not in self.run.stacks])
+                                  if group.event.stack is not None and group.event.stack not in self.run.stacks])
         if missing:
             ids = ", ".join(c.event.id for c in missing[:10]) + (", ..." if len(missing) > 10 else "")
             self.problem("evidence", Text(

@@ -3,6 +3,8 @@ points at the first finding (in the report's order) whose event ids hold it."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from auditor.report.flagged import FlaggedCalls, distinct_calls
 from auditor.testing.factories import APP_FRAME, PLATFORM_FRAME, SDK_FRAME
 
@@ -59,3 +61,24 @@ def test_calls_judged_by_several_findings_are_counted_once(empty_sample: SampleR
         if finding.event_ids:
             assert distinct_calls([evidence[finding.id]], result.timeline.groups) == len(finding.event_ids)
             assert [c.event.id for c in result.analysis.calls_of(finding.id)] == finding.event_ids
+
+
+def test_a_call_of_a_whole_group_and_of_a_part_of_it_points_at_the_earlier_finding(empty_sample: SampleRun) -> None:
+    b = empty_sample.builder
+    start_run(empty_sample)
+    for _ in range(3):
+        b.call("settings.android-id", frames=[SDK_FRAME])
+    [group] = empty_sample.analyse().timeline.groups
+    first, second, _ = group.calls
+    earlier, later = SimpleNamespace(id="earlier"), SimpleNamespace(id="later")
+    anchors = {"earlier": "#earlier", "later": "#later"}
+
+    def flagged(part: list[bool]) -> FlaggedCalls:
+        evidence = {"earlier": [group.subset(part)], "later": [group]}
+        return FlaggedCalls([group], [earlier, later], evidence, anchors)  # type: ignore[list-item]
+
+    assert flagged([True, False, False]).first(group) == (first.position, "#earlier")
+    assert flagged([False, True, False]).first(group) == (first.position, "#later")
+    assert flagged([False, True, False]).flags(group) == [True, True, True]
+    assert distinct_calls([[group.subset([False, True, False])], [group]], [group]) == 3
+    assert distinct_calls([[group.subset([False, True, True])], [second]], [group]) == 2
