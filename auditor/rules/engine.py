@@ -1,9 +1,10 @@
 """Rules: short pure functions over a Timeline, with their metadata in one decorator.
 
 A rule is a function of the inputs it names (`timeline`, `settings`) that yields a `Violation` per offending call
-(or group of like calls, which it judged at once) or moment; the engine groups them into findings (one per rule, API, caller and phase, or per rule and subject for
-moments, with counts, first and last occurrence and the evidence), applies the settings' suppressions, and
-isolates a rule that raises so that one broken rule never hides the others' findings.
+(or group of like calls, which it judged at once) or moment; the engine groups them into findings (one per rule,
+API, caller and phase, or per rule and subject for moments, with counts, first and last occurrence and the
+evidence), applies the settings' suppressions, and isolates a rule that raises so that one broken rule never hides
+the others' findings.
 """
 
 from __future__ import annotations
