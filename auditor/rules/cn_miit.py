@@ -238,9 +238,10 @@ def over_frequent_collection(timeline: Timeline, settings: RuleSettings) -> Iter
         mixed = interleaved(groups)  # two call sites in turn: the series is the groups' calls merged in order
         calls = calls_in_order(groups) if mixed else []
         times = list(map(_TIME, calls)) if mixed else list(chain.from_iterable(group.times for group in groups))
-        beyond, busiest = _beyond_limit(times, window_ms, limit)
-        if busiest <= limit:
+        beyond = _beyond_limit(times, window_ms, limit)
+        if not any(beyond):
             continue
+        busiest = _busiest(times, window_ms)
         if mixed:
             flag_of = dict(zip(map(id, calls), beyond, strict=True))
             flags_by_group = [list(map(flag_of.__getitem__, map(id, group.calls))) for group in groups]
@@ -666,7 +667,7 @@ def shared_with_third_parties(timeline: Timeline, settings: RuleSettings) -> Ite
     readers = [group for group in timeline.groups
                if group.collects and group.entry is not None and group.entry.pi_type in facts.IDENTIFIER_TYPES]
     known: dict[str, Call] = {}
-    pending = iter(sorted((call for group in readers for call in group.calls), key=attrgetter("position")))
+    pending = iter(calls_in_order(readers))
     reader = next(pending, None)
     for call in network:
         while reader is not None and reader.position < call.position:
@@ -731,15 +732,15 @@ def associated_start(timeline: Timeline, settings: RuleSettings) -> Iterator[Vio
 _TIME = attrgetter("event.ts")
 
 
-def _beyond_limit(times: list[float], window_ms: float, limit: int) -> tuple[list[bool], int]:
+def _beyond_limit(times: list[float], window_ms: float, limit: int) -> list[bool]:
     """For each of a series of reads (their times, in order), whether the window ending at it holds more than
-    `limit` reads; and the most any window holds."""
+    `limit` reads."""
     if limit <= 0:
-        return [True] * len(times), _busiest(times, window_ms)
+        return [True] * len(times)
     # The window ending at a read holds more than `limit` reads when the read `limit` places before it is in it.
     beyond = [False] * min(limit, len(times))
     beyond += map(le, map(sub, times[limit:], times[:-limit]), repeat(window_ms))
-    return beyond, _busiest(times, window_ms) if any(beyond) else min(limit, len(times))
+    return beyond
 
 
 def _busiest(times: list[float], window_ms: float) -> int:

@@ -23,7 +23,7 @@ from auditor.describe import describe_caller, describe_marker
 from auditor.errors import InputError
 from auditor.models import SEVERITY_ORDER, DecisionRef, Finding, Marker, Severity, Text
 from auditor.rules.settings import RuleSettings
-from auditor.timeline import Call, Judged, Timeline, calls_in_order, phase_of
+from auditor.timeline import Judged, Timeline, phase_of
 
 RULE_ID = re.compile(r"^[A-Z]{2,4}(-[A-Z0-9]+)+$")
 DOC_SECTIONS = ("What it detects", "Why it matters", "Example evidence", "Remediation", "References")
@@ -141,10 +141,6 @@ class Analysis:
     evidence: dict[str, list[Judged]] = field(default_factory=dict)
     """The calls each finding rests on (its `event_ids`), by finding id: as the rule yielded them, calls and groups
     of like calls, in the order of their first calls."""
-
-    def calls_of(self, finding_id: str) -> list[Call]:
-        """The calls a finding rests on, in timeline order."""
-        return calls_in_order(self.evidence.get(finding_id, []))
 
     @property
     def active_findings(self) -> list[Finding]:

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from auditor.report.flagged import FlaggedCalls, distinct_calls
 from auditor.testing.factories import APP_FRAME, PLATFORM_FRAME, SDK_FRAME
+from auditor.timeline import calls_in_order
 
 from .conftest import SampleRun, start_run
 
@@ -60,7 +61,7 @@ def test_calls_judged_by_several_findings_are_counted_once(empty_sample: SampleR
     for finding in findings:
         if finding.event_ids:
             assert distinct_calls([evidence[finding.id]], result.timeline.groups) == len(finding.event_ids)
-            assert [c.event.id for c in result.analysis.calls_of(finding.id)] == finding.event_ids
+            assert [c.event.id for c in calls_in_order(evidence[finding.id])] == finding.event_ids
 
 
 def test_a_call_of_a_whole_group_and_of_a_part_of_it_points_at_the_earlier_finding(empty_sample: SampleRun) -> None:
